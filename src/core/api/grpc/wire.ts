@@ -1,0 +1,192 @@
+// Hand-rolled protobuf encoding for the hot responses (Range, Put, DeleteRange, Txn). Stored key-values are
+// already encoded mvccpb.KeyValue bytes; these encoders splice them in as they are, compute every length once
+// up front and write the whole gRPC frame (5-byte prefix + message) into one Buffer: no re-encoding, no
+// second pass to learn a size. Field numbers follow proto/rpc.proto.
+
+/** Bytes a non-negative integer (< 2^53) takes as a varint. */
+export function varintSize(n: number): number {
+  if (n < 0x80) return 1;
+  if (n < 0x4000) return 2;
+  if (n < 0x200000) return 3;
+  if (n < 0x10000000) return 4;
+  let size = 4;
+  n = Math.floor(n / 0x10000000);
+  while (n > 0) { size++; n = Math.floor(n / 0x80); }
+  return size;
+}
+
+/** A varint of a uint64 (ids), precomputed once. */
+export function varintBytesOfBigint(v: bigint): Buffer {
+  const out: number[] = [];
+  while (v > 0x7fn) { out.push(Number(v & 0x7fn) | 0x80); v >>= 7n; }
+  out.push(Number(v));
+  return Buffer.from(out);
+}
+
+/** Sequential writer over one preallocated Buffer. */
+export class FrameWriter {
+  readonly buf: Buffer;
+  pos: number;
+
+  /** A gRPC frame for a message of `messageSize` bytes: the 5-byte prefix is written here. */
+  constructor(messageSize: number) {
+    this.buf = Buffer.allocUnsafe(5 + messageSize);
+    this.buf[0] = 0;
+    this.buf.writeUInt32BE(messageSize, 1);
+    this.pos = 5;
+  }
+
+  byte(b: number): void { this.buf[this.pos++] = b; }
+
+  varint(n: number): void {
+    const buf = this.buf;
+    let pos = this.pos;
+    while (n >= 0x80000000) { buf[pos++] = (n % 0x80) | 0x80; n = Math.floor(n / 0x80); }
+    while (n > 0x7f) { buf[pos++] = (n & 0x7f) | 0x80; n >>>= 7; }
+    buf[pos++] = n;
+    this.pos = pos;
+  }
+
+  raw(bytes: Uint8Array): void {
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /** A length-delimited field holding `bytes` as they are. */
+  bytesField(tag: number, bytes: Uint8Array): void {
+    this.byte(tag);
+    this.varint(bytes.length);
+    this.raw(bytes);
+  }
+
+  finish(): Buffer {
+    if (this.pos !== this.buf.length) throw new Error(`wire: wrote ${this.pos} of ${this.buf.length} bytes`);
+    return this.buf;
+  }
+}
+
+/** The fields every response header carries: fixed per member (ids) plus per-response revision and term. */
+export interface HeaderFields {
+  /** varint-encoded cluster id and member id fields (tags included), precomputed. */
+  readonly idBytes: Buffer;
+  revision: number;
+  raftTerm: number;
+}
+
+/** Precomputes the id part of a ResponseHeader: field 1 cluster_id, field 2 member_id. */
+export function headerIdBytes(clusterId: bigint, memberId: bigint): Buffer {
+  const parts: Buffer[] = [];
+  if (clusterId !== 0n) parts.push(Buffer.from([0x08]), varintBytesOfBigint(clusterId));
+  if (memberId !== 0n) parts.push(Buffer.from([0x10]), varintBytesOfBigint(memberId));
+  return Buffer.concat(parts);
+}
+
+function headerSize(h: HeaderFields): number {
+  return h.idBytes.length + (h.revision !== 0 ? 1 + varintSize(h.revision) : 0) + (h.raftTerm !== 0 ? 1 + varintSize(h.raftTerm) : 0);
+}
+
+function writeHeader(w: FrameWriter, h: HeaderFields, size: number): void {
+  w.byte(0x0a);
+  w.varint(size);
+  w.raw(h.idBytes);
+  if (h.revision !== 0) { w.byte(0x18); w.varint(h.revision); }
+  if (h.raftTerm !== 0) { w.byte(0x20); w.varint(h.raftTerm); }
+}
+
+/** A header that only carries a revision (etcd's nested responses inside a Txn). */
+export function revisionOnlyHeader(revision: number): HeaderFields {
+  return { idBytes: EMPTY, revision, raftTerm: 0 };
+}
+const EMPTY = Buffer.alloc(0);
+
+const lenField = (n: number) => 1 + varintSize(n) + n;
+const repeatedSize = (items: readonly Uint8Array[]) => {
+  let s = 0;
+  for (let i = 0; i < items.length; i++) s += lenField(items[i].length);
+  return s;
+};
+
+// ---- result shapes produced by the apply layer (encoded KeyValues as bytes) ----
+export interface RangeOut { header: HeaderFields; kvs: readonly Uint8Array[]; more: boolean; count: number }
+export interface PutOut { header: HeaderFields; prevKv?: Uint8Array | null }
+export interface DeleteOut { header: HeaderFields; deleted: number; prevKvs: readonly Uint8Array[] }
+export interface TxnOut { header: HeaderFields; succeeded: boolean; responses: readonly OpOut[] }
+export type OpOut = { range: RangeOut } | { put: PutOut } | { deleteRange: DeleteOut } | { txn: TxnOut };
+
+// Sizes are computed per message body; `sizeX` excludes the message's own tag+length.
+function sizeRange(r: RangeOut): number {
+  return lenField(headerSize(r.header)) + repeatedSize(r.kvs) + (r.more ? 2 : 0) + (r.count !== 0 ? 1 + varintSize(r.count) : 0);
+}
+function sizePut(r: PutOut): number {
+  return lenField(headerSize(r.header)) + (r.prevKv ? lenField(r.prevKv.length) : 0);
+}
+function sizeDelete(r: DeleteOut): number {
+  return lenField(headerSize(r.header)) + (r.deleted !== 0 ? 1 + varintSize(r.deleted) : 0) + repeatedSize(r.prevKvs);
+}
+function sizeOp(op: OpOut): number {
+  if ('range' in op) return lenField(sizeRange(op.range));
+  if ('put' in op) return lenField(sizePut(op.put));
+  if ('deleteRange' in op) return lenField(sizeDelete(op.deleteRange));
+  return lenField(sizeTxn(op.txn));
+}
+function sizeTxn(r: TxnOut): number {
+  let s = lenField(headerSize(r.header)) + (r.succeeded ? 2 : 0);
+  for (const op of r.responses) s += lenField(sizeOp(op));
+  return s;
+}
+
+function writeRange(w: FrameWriter, r: RangeOut): void {
+  writeHeader(w, r.header, headerSize(r.header));
+  for (let i = 0; i < r.kvs.length; i++) w.bytesField(0x12, r.kvs[i]);
+  if (r.more) { w.byte(0x18); w.byte(1); }
+  if (r.count !== 0) { w.byte(0x20); w.varint(r.count); }
+}
+function writePut(w: FrameWriter, r: PutOut): void {
+  writeHeader(w, r.header, headerSize(r.header));
+  if (r.prevKv) w.bytesField(0x12, r.prevKv);
+}
+function writeDelete(w: FrameWriter, r: DeleteOut): void {
+  writeHeader(w, r.header, headerSize(r.header));
+  if (r.deleted !== 0) { w.byte(0x10); w.varint(r.deleted); }
+  for (let i = 0; i < r.prevKvs.length; i++) w.bytesField(0x1a, r.prevKvs[i]);
+}
+function writeOp(w: FrameWriter, op: OpOut): void {
+  if ('range' in op) { w.byte(0x0a); w.varint(sizeRange(op.range)); writeRange(w, op.range); return; }
+  if ('put' in op) { w.byte(0x12); w.varint(sizePut(op.put)); writePut(w, op.put); return; }
+  if ('deleteRange' in op) { w.byte(0x1a); w.varint(sizeDelete(op.deleteRange)); writeDelete(w, op.deleteRange); return; }
+  w.byte(0x22); w.varint(sizeTxn(op.txn)); writeTxn(w, op.txn);
+}
+function writeTxn(w: FrameWriter, r: TxnOut): void {
+  writeHeader(w, r.header, headerSize(r.header));
+  if (r.succeeded) { w.byte(0x10); w.byte(1); }
+  for (const op of r.responses) { w.byte(0x1a); w.varint(sizeOp(op)); writeOp(w, op); }
+}
+
+/** A whole gRPC frame (prefix + RangeResponse). */
+export function frameRange(r: RangeOut): Buffer {
+  const w = new FrameWriter(sizeRange(r));
+  writeRange(w, r);
+  return w.finish();
+}
+export function framePut(r: PutOut): Buffer {
+  const w = new FrameWriter(sizePut(r));
+  writePut(w, r);
+  return w.finish();
+}
+export function frameDelete(r: DeleteOut): Buffer {
+  const w = new FrameWriter(sizeDelete(r));
+  writeDelete(w, r);
+  return w.finish();
+}
+export function frameTxn(r: TxnOut): Buffer {
+  const w = new FrameWriter(sizeTxn(r));
+  writeTxn(w, r);
+  return w.finish();
+}
+/** A response whose only field is the header (CompactionResponse and many others). */
+export function frameHeaderOnly(h: HeaderFields): Buffer {
+  const hs = headerSize(h);
+  const w = new FrameWriter(lenField(hs));
+  writeHeader(w, h, hs);
+  return w.finish();
+}
