@@ -16,7 +16,7 @@ export interface SingleNodeOptions {
   readonly onFatal: (err: Error) => void;
 }
 
-export const SINGLE_NODE_DEFAULTS = Object.freeze({
+export const SINGLE_NODE_DEFAULTS: Readonly<Omit<SingleNodeOptions, 'onFatal'>> = Object.freeze({
   maxPendingProposals: 50_000,
   maxPendingBytes: 256 * 1024 * 1024,
 });

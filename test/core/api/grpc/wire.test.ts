@@ -1,3 +1,4 @@
+import Long from 'long';
 import { etcdserverpb, mvccpb, toNumber } from '../../../../src/core/api/proto';
 import { frameDelete, framePut, frameRange, frameTxn, frameHeaderOnly, headerIdBytes, revisionOnlyHeader, varintSize } from '../../../../src/core/api/grpc/wire';
 
@@ -27,8 +28,8 @@ describe('wire', () => {
     expect(decoded.header?.memberId?.toString(16)).toBe('8e9e05c52164694d');
     expect(toNumber(decoded.header?.revision)).toBe(2 ** 40);
     expect(toNumber(decoded.header?.raftTerm)).toBe(2);
-    expect(decoded.kvs.map((k) => Buffer.from(k.key).toString())).toEqual(['a', 'b']);
-    expect(Buffer.from(decoded.kvs[0].value).toString()).toBe('x'.repeat(300));
+    expect(decoded.kvs.map((k) => Buffer.from(k.key ?? []).toString())).toEqual(['a', 'b']);
+    expect(Buffer.from(decoded.kvs[0].value ?? []).toString()).toBe('x'.repeat(300));
     expect(decoded.more).toBe(true);
     expect(toNumber(decoded.count)).toBe(7);
   });
@@ -36,7 +37,7 @@ describe('wire', () => {
   it('leaves out zero and false fields as proto3 does', () => {
     const bytes = unframe(frameRange({ header: header(1), kvs: [], more: false, count: 0 }));
     const expected = etcdserverpb.RangeResponse.encode({
-      header: { clusterId: '14841639068965178418', memberId: '10276657743932975437', revision: 1, raftTerm: 2 },
+      header: { clusterId: Long.fromString('14841639068965178418', true), memberId: Long.fromString('10276657743932975437', true), revision: 1, raftTerm: 2 },
     }).finish();
     expect(Buffer.from(bytes).equals(Buffer.from(expected))).toBe(true);
   });
@@ -61,7 +62,7 @@ describe('wire', () => {
     expect(t.succeeded).toBe(true);
     expect(t.responses.map((r) => r.response)).toEqual(['responsePut', 'responseRange', 'responseDeleteRange', 'responseTxn']);
     expect(toNumber(t.responses[1].responseRange?.count)).toBe(1);
-    expect(t.responses[3].responseTxn?.responses[0].response).toBe('responsePut');
+    expect(t.responses[3].responseTxn?.responses?.[0].response).toBe('responsePut');
     expect(toNumber(t.responses[0].responsePut?.header?.clusterId)).toBe(0);
   });
 });

@@ -1,0 +1,21 @@
+// The gRPC Length-Prefixed-Message: 1 byte compressed flag, 4 bytes big-endian length, the message.
+
+export const framePrefixBytes = 5;
+/** The largest length the 4-byte prefix can carry. */
+export const maxFramedMessageBytes = 0xffff_ffff;
+
+/** An uncompressed frame around `message` (one copy; small frames come from Buffer's pool). */
+export function frameMessage(message: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(framePrefixBytes + message.length);
+  out[0] = 0;
+  out.writeUInt32BE(message.length, 1);
+  out.set(message, framePrefixBytes);
+  return out;
+}
+
+/** True when `frame` is one whole uncompressed frame whose prefix matches its length. */
+export function isWholeFrame(frame: Uint8Array): boolean {
+  if (frame.length < framePrefixBytes || frame[0] !== 0) return false;
+  const declared = ((frame[1] << 24) >>> 0) + (frame[2] << 16) + (frame[3] << 8) + frame[4];
+  return declared === frame.length - framePrefixBytes;
+}

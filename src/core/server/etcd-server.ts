@@ -1,0 +1,248 @@
+// The composition root of one member: opens storage and WAL the same way an offline tool would, replays the
+// WAL above the stored consistent index, starts the consensus module, and exposes the KV/cluster/maintenance
+// operations the gRPC layer serves. Writes: validate → propose (consensus) → committed entry → apply in one
+// backend transaction per batch (data + consistent index together) → answer the waiter → emit events.
+import { cairnpb, etcdserverpb, toNumber } from '../api/proto';
+import type { HeaderFields, RangeOut, PutOut, DeleteOut, TxnOut } from '../api/grpc/wire';
+import { headerIdBytes } from '../api/grpc/wire';
+import { EtcdError, Errors, raise } from '../errors';
+import type { ConsensusModule, CommittedEntry } from './consensus';
+import { Waiters } from './waiters';
+import type { KvState, AppliedEvent, ApplyResult } from './kv-state';
+
+export interface MemberInfo {
+  readonly id: bigint;
+  readonly name: string;
+  readonly peerUrls: readonly string[];
+  readonly clientUrls: readonly string[];
+  readonly isLearner: boolean;
+}
+
+export interface ServerLimits {
+  readonly maxRequestBytes: number;
+  readonly maxTxnOps: number;
+}
+
+export interface ServerLogger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Everything the member is built from; the opening of storage and WAL happens in bootstrap.ts. */
+export interface EtcdServerParts {
+  readonly memberId: bigint;
+  readonly clusterId: bigint;
+  readonly members: readonly MemberInfo[];
+  readonly kv: KvState;
+  readonly consensus: ConsensusModule;
+  readonly limits: ServerLimits;
+  readonly logger: ServerLogger;
+  readonly version: string;
+  readonly clock?: () => number;
+}
+
+type Decoded = cairnpb.InternalRequest;
+type Result = ApplyResult;
+
+/** One member's request-serving core. */
+export class EtcdServer {
+  readonly memberId: bigint;
+  readonly clusterId: bigint;
+  readonly members: readonly MemberInfo[];
+  readonly version: string;
+  private readonly kv: KvState;
+  private readonly consensus: ConsensusModule;
+  private readonly limits: ServerLimits;
+  readonly logger: ServerLogger;
+  private readonly waiters: Waiters<Result>;
+  /** decoded requests proposed by this process, by id, so apply need not decode them again */
+  private readonly localRequests = new Map<number, Decoded>();
+  private readonly idBytes: Buffer;
+  private readonly eventListeners: Array<(revision: number, events: readonly AppliedEvent[]) => void> = [];
+  private stopped = false;
+
+  constructor(parts: EtcdServerParts) {
+    this.memberId = parts.memberId;
+    this.clusterId = parts.clusterId;
+    this.members = parts.members;
+    this.kv = parts.kv;
+    this.consensus = parts.consensus;
+    this.limits = parts.limits;
+    this.logger = parts.logger;
+    this.version = parts.version;
+    this.waiters = new Waiters<Result>((parts.clock ?? Date.now)());
+    this.idBytes = headerIdBytes(this.clusterId, this.memberId);
+    this.consensus.onCommitted((entries) => this.applyEntries(entries));
+  }
+
+  /** Applies entries found in the WAL above the consistent index (called once at start, before serving). */
+  replay(entries: readonly CommittedEntry[]): number {
+    const fresh = entries.filter((e) => e.index > this.kv.consistentIndex());
+    if (fresh.length > 0) this.applyEntries(fresh);
+    return fresh.length;
+  }
+
+  /** A subscriber to every applied change (the watch layer). */
+  onApplied(listener: (revision: number, events: readonly AppliedEvent[]) => void): void {
+    this.eventListeners.push(listener);
+  }
+
+  header(revision: number): HeaderFields {
+    return { idBytes: this.idBytes, revision, raftTerm: this.consensus.status().term };
+  }
+
+  // ---- KV ----
+
+  range(req: etcdserverpb.RangeRequest): RangeOut | Promise<RangeOut> {
+    this.kv.validateRange(req);
+    if (req.serializable) return this.rangeNow(req);
+    return this.consensus.readIndex().then(() => this.rangeNow(req));
+  }
+
+  private rangeNow(req: etcdserverpb.RangeRequest): RangeOut {
+    const r = this.kv.range(req);
+    return { header: this.header(r.revision), kvs: r.kvs, more: r.more, count: r.count };
+  }
+
+  async put(req: etcdserverpb.PutRequest, requestBytes: Uint8Array): Promise<PutOut> {
+    this.kv.validatePut(req);
+    const res = await this.propose(2, requestBytes, { put: req });
+    if (res.kind !== 'put') throw new Error('apply: put answered with ' + res.kind);
+    return { header: this.header(res.revision), prevKv: res.prevKv };
+  }
+
+  async deleteRange(req: etcdserverpb.DeleteRangeRequest, requestBytes: Uint8Array): Promise<DeleteOut> {
+    this.kv.validateDeleteRange(req);
+    const res = await this.propose(3, requestBytes, { deleteRange: req });
+    if (res.kind !== 'deleteRange') throw new Error('apply: delete answered with ' + res.kind);
+    return { header: this.header(res.revision), deleted: res.deleted, prevKvs: res.prevKvs };
+  }
+
+  async txn(req: etcdserverpb.TxnRequest, requestBytes: Uint8Array): Promise<TxnOut> {
+    this.kv.validateTxn(req, this.limits.maxTxnOps);
+    if (this.kv.isReadOnlyTxn(req)) {
+      // like etcd: a read-only txn is served from the local store after a read barrier, not through the log
+      if (!this.kv.isSerializableTxn(req)) await this.consensus.readIndex();
+      return this.txnOut(this.kv.readOnlyTxn(req));
+    }
+    const res = await this.propose(4, requestBytes, { txn: req });
+    if (res.kind !== 'txn') throw new Error('apply: txn answered with ' + res.kind);
+    return this.txnOut(res);
+  }
+
+  private txnOut(res: Extract<Result, { kind: 'txn' }>): TxnOut {
+    return { header: this.header(res.revision), succeeded: res.succeeded, responses: res.responses };
+  }
+
+  async compact(req: etcdserverpb.CompactionRequest, requestBytes: Uint8Array): Promise<HeaderFields> {
+    const res = await this.propose(5, requestBytes, { compaction: req });
+    if (res.kind !== 'compaction') throw new Error('apply: compaction answered with ' + res.kind);
+    return this.header(res.revision);
+  }
+
+  hashKV(revision: number): { header: HeaderFields; hash: number; compactRevision: number; hashRevision: number } {
+    const h = this.kv.hashKV(revision);
+    return { header: this.header(this.kv.currentRevision()), ...h };
+  }
+
+  // ---- cluster / maintenance ----
+
+  status() {
+    const s = this.consensus.status();
+    return {
+      header: this.header(this.kv.currentRevision()),
+      version: this.version,
+      dbSize: this.kv.dbSizeBytes(),
+      dbSizeInUse: this.kv.dbSizeInUseBytes(),
+      leader: s.leader,
+      raftIndex: s.commitIndex,
+      raftTerm: s.term,
+      raftAppliedIndex: s.appliedIndex,
+      isLearner: s.isLearner,
+    };
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.consensus.stop();
+    this.waiters.failAll(new EtcdError(Errors.Stopped.code, Errors.Stopped.message));
+    await this.kv.flush();
+    await this.kv.close();
+  }
+
+  // ---- write path ----
+
+  /**
+   * Builds the log entry without re-encoding the request: InternalRequest{id = 1, <field> = request bytes},
+   * checks its size like etcd (the whole proposal against --max-request-bytes), proposes it and waits.
+   */
+  private propose(field: number, requestBytes: Uint8Array, decoded: Partial<Decoded>): Promise<Result> {
+    if (this.stopped) raise(Errors.Stopped);
+    const { id, promise } = this.waiters.register();
+    const data = encodeInternal(id, field, requestBytes);
+    if (data.length > this.limits.maxRequestBytes) {
+      this.waiters.fail(id, new EtcdError(Errors.RequestTooLarge.code, Errors.RequestTooLarge.message));
+      return promise;
+    }
+    try {
+      this.consensus.propose(data);
+    } catch (err) {
+      this.waiters.fail(id, err as Error);
+      return promise;
+    }
+    this.localRequests.set(id, Object.assign(new cairnpb.InternalRequest(), decoded, { id }));
+    return promise;
+  }
+
+  private applyEntries(entries: readonly CommittedEntry[]): void {
+    const batch: Array<{ index: number; term: number; req: Decoded | null }> = [];
+    for (const e of entries) batch.push({ index: e.index, term: e.term, req: this.decodeEntry(e) });
+    const outcomes = this.kv.applyBatch(batch);
+    for (let i = 0; i < batch.length; i++) {
+      const req = batch[i].req;
+      const out = outcomes[i];
+      if (out.events.length > 0) for (const l of this.eventListeners) l(out.revision, out.events);
+      if (!req) continue;
+      const id = toNumber(req.id);
+      this.localRequests.delete(id);
+      if (out.error) this.waiters.fail(id, out.error);
+      else if (out.result) this.waiters.trigger(id, out.result);
+    }
+    this.consensus.applied(entries[entries.length - 1].index);
+  }
+
+  private decodeEntry(e: CommittedEntry): Decoded | null {
+    if (e.data.length === 0) return null;
+    const req = cairnpb.InternalRequest.decode(e.data);
+    const local = this.localRequests.get(toNumber(req.id));
+    return local ?? req;
+  }
+}
+
+/** InternalRequest bytes: field 1 (id, varint) then `field` (length-delimited) holding `payload` as it is. */
+function encodeInternal(id: number, field: number, payload: Uint8Array): Buffer {
+  const idLen = varintLen(id);
+  const lenLen = varintLen(payload.length);
+  const out = Buffer.allocUnsafe(1 + idLen + 1 + lenLen + payload.length);
+  let pos = 0;
+  out[pos++] = 0x08;
+  pos = putVarint(out, pos, id);
+  out[pos++] = (field << 3) | 2;
+  pos = putVarint(out, pos, payload.length);
+  out.set(payload, pos);
+  return out;
+}
+
+function varintLen(n: number): number {
+  let len = 1;
+  while (n >= 0x80) { n = Math.floor(n / 0x80); len++; }
+  return len;
+}
+
+function putVarint(buf: Buffer, pos: number, n: number): number {
+  while (n >= 0x80) { buf[pos++] = (n % 0x80) | 0x80; n = Math.floor(n / 0x80); }
+  buf[pos++] = n;
+  return pos;
+}

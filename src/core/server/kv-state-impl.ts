@@ -1,0 +1,126 @@
+// KvState over the LMDB-backed MVCC store and etcd's apply semantics (storage/, server/apply/).
+import { openStorage, mapSizeForQuota } from '../storage';
+import type { MvccStore, KvWriter } from '../storage/mvcc';
+import type { Backend } from '../storage/backend';
+import * as apply from './apply';
+import type { ResponseOpResult, TxnResult } from './apply';
+import type { cairnpb, etcdserverpb } from '../api/proto';
+import { revisionOnlyHeader, type OpOut } from '../api/grpc/wire';
+import type { ApplyOutcome, ApplyResult, KvState, RangeResult } from './kv-state';
+
+/** etcd's default backend quota (--quota-backend-bytes 0). */
+export const DEFAULT_QUOTA_BACKEND_BYTES = 2 * 1024 * 1024 * 1024;
+
+export interface KvStateOptions {
+  readonly quotaBackendBytes: number;
+}
+
+/** Nested responses carry only their revision in the header, as etcd's do. */
+function opOut(op: ResponseOpResult): OpOut {
+  if ('range' in op) return { range: { header: revisionOnlyHeader(op.range.revision), kvs: op.range.kvs, more: op.range.more, count: op.range.count } };
+  if ('put' in op) return { put: { header: revisionOnlyHeader(op.put.revision), prevKv: op.put.prevKv } };
+  if ('deleteRange' in op) {
+    return { deleteRange: { header: revisionOnlyHeader(op.deleteRange.revision), deleted: op.deleteRange.deleted, prevKvs: op.deleteRange.prevKvs } };
+  }
+  return { txn: { header: revisionOnlyHeader(op.txn.revision), succeeded: op.txn.succeeded, responses: op.txn.responses.map(opOut) } };
+}
+
+function txnResult(r: TxnResult): Extract<ApplyResult, { kind: 'txn' }> {
+  return { kind: 'txn', revision: r.revision, succeeded: r.succeeded, responses: r.responses.map(opOut) };
+}
+
+/** Applies one decoded request to the entry's writer. */
+function applyRequest(w: KvWriter, req: cairnpb.IInternalRequest | null): ApplyResult | undefined {
+  if (!req) return undefined;
+  if (req.put) {
+    const r = apply.put(w, req.put);
+    return { kind: 'put', revision: r.revision, prevKv: r.prevKv };
+  }
+  if (req.deleteRange) {
+    const r = apply.deleteRange(w, req.deleteRange);
+    return { kind: 'deleteRange', revision: r.revision, deleted: r.deleted, prevKvs: r.prevKvs };
+  }
+  if (req.txn) return txnResult(apply.txn(w, req.txn));
+  if (req.compaction) {
+    const r = apply.compact(w, req.compaction);
+    return { kind: 'compaction', revision: r.revision };
+  }
+  return undefined; // a request kind this version does not apply (e.g. leases before their issue): no change
+}
+
+class LmdbKvState implements KvState {
+  constructor(
+    private readonly backend: Backend,
+    private readonly store: MvccStore,
+  ) {}
+
+  consistentIndex(): number { return this.store.consistentIndex; }
+  currentRevision(): number { return this.store.currentRevision; }
+  compactRevision(): number { return this.store.compactRevision; }
+  validateRange(req: etcdserverpb.IRangeRequest): void { apply.validateRange(req); }
+  validatePut(req: etcdserverpb.IPutRequest): void { apply.validatePut(req); }
+  validateDeleteRange(req: etcdserverpb.IDeleteRangeRequest): void { apply.validateDeleteRange(req); }
+  validateTxn(req: etcdserverpb.ITxnRequest, maxTxnOps: number): void { apply.validateTxn(req, maxTxnOps); }
+
+  range(req: etcdserverpb.IRangeRequest): RangeResult {
+    return apply.range(this.store, req);
+  }
+
+  isReadOnlyTxn(req: etcdserverpb.ITxnRequest): boolean {
+    return isReadOnlyOps(req.success) && isReadOnlyOps(req.failure);
+  }
+
+  isSerializableTxn(req: etcdserverpb.ITxnRequest): boolean {
+    return isSerializableOps(req.success) && isSerializableOps(req.failure);
+  }
+
+  readOnlyTxn(req: etcdserverpb.ITxnRequest): Extract<ApplyResult, { kind: 'txn' }> {
+    return txnResult(apply.txn(this.store, req));
+  }
+
+  applyBatch(batch: ReadonlyArray<{ index: number; term: number; req: cairnpb.IInternalRequest | null }>): ApplyOutcome[] {
+    return this.store.writeBatch((b) => {
+      const out: ApplyOutcome[] = [];
+      for (const e of batch) {
+        const o = b.apply(e, applyRequest, e.req);
+        if (o === null) out.push({ revision: this.store.currentRevision, events: [] }); // applied before (replay)
+        else out.push({ revision: o.revision, events: o.events, result: o.result, error: o.error });
+      }
+      return out;
+    });
+  }
+
+  hashKV(revision: number): { hash: number; compactRevision: number; hashRevision: number } {
+    const h = this.store.hashKV(revision);
+    return { hash: h.hash, compactRevision: h.compactRevision, hashRevision: h.hashRevision };
+  }
+
+  compactStep(): boolean { return this.store.compactStep(); }
+  compactionPending(): boolean { return this.store.compactionPending; }
+  flush(): Promise<void> { return this.backend.flush(); }
+  dbSizeBytes(): number { return this.backend.sizeBytes(); }
+  dbSizeInUseBytes(): number { return this.backend.sizeInUseBytes(); }
+  close(): Promise<void> { return this.backend.close(); }
+}
+
+function isReadOnlyOps(ops: etcdserverpb.IRequestOp[] | null | undefined): boolean {
+  for (const op of ops ?? []) {
+    if (op.requestPut || op.requestDeleteRange) return false;
+    if (op.requestTxn && !(isReadOnlyOps(op.requestTxn.success) && isReadOnlyOps(op.requestTxn.failure))) return false;
+  }
+  return true;
+}
+
+function isSerializableOps(ops: etcdserverpb.IRequestOp[] | null | undefined): boolean {
+  for (const op of ops ?? []) {
+    if (op.requestRange && !op.requestRange.serializable) return false;
+    if (op.requestTxn && !(isSerializableOps(op.requestTxn.success) && isSerializableOps(op.requestTxn.failure))) return false;
+  }
+  return true;
+}
+
+export function openKvState(path: string, opts: KvStateOptions): KvState {
+  const quota = opts.quotaBackendBytes > 0 ? opts.quotaBackendBytes : DEFAULT_QUOTA_BACKEND_BYTES;
+  const { backend, store } = openStorage(path, { mapSizeBytes: mapSizeForQuota(quota) });
+  return new LmdbKvState(backend, store);
+}

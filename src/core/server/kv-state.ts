@@ -1,0 +1,55 @@
+// What the member needs from the storage engine: etcd's KV semantics over MVCC, the consistent index, and the
+// batch apply of committed entries. Implemented over storage/mvcc and server/apply in kv-state-impl.ts.
+import type { cairnpb, etcdserverpb } from '../api/proto';
+import type { OpOut } from '../api/grpc/wire';
+import type { EtcdError } from '../errors';
+import type { MvccEvent } from '../storage/mvcc';
+
+/** One applied change, as the watch layer needs it (key, encoded KeyValue, previous KeyValue, revision). */
+export type AppliedEvent = MvccEvent;
+
+export type ApplyResult =
+  | { kind: 'put'; revision: number; prevKv?: Uint8Array }
+  | { kind: 'deleteRange'; revision: number; deleted: number; prevKvs: Uint8Array[] }
+  | { kind: 'txn'; revision: number; succeeded: boolean; responses: OpOut[] }
+  | { kind: 'compaction'; revision: number };
+
+/** The outcome of one committed entry: the store revision after it, its events, and its answer or error. */
+export interface ApplyOutcome {
+  readonly revision: number;
+  readonly events: readonly AppliedEvent[];
+  readonly result?: ApplyResult;
+  readonly error?: EtcdError;
+}
+
+export interface RangeResult {
+  readonly revision: number;
+  readonly kvs: readonly Uint8Array[];
+  readonly more: boolean;
+  readonly count: number;
+}
+
+export interface KvState {
+  consistentIndex(): number;
+  currentRevision(): number;
+  compactRevision(): number;
+  validateRange(req: etcdserverpb.IRangeRequest): void;
+  validatePut(req: etcdserverpb.IPutRequest): void;
+  validateDeleteRange(req: etcdserverpb.IDeleteRangeRequest): void;
+  validateTxn(req: etcdserverpb.ITxnRequest, maxTxnOps: number): void;
+  range(req: etcdserverpb.IRangeRequest): RangeResult;
+  isReadOnlyTxn(req: etcdserverpb.ITxnRequest): boolean;
+  isSerializableTxn(req: etcdserverpb.ITxnRequest): boolean;
+  readOnlyTxn(req: etcdserverpb.ITxnRequest): Extract<ApplyResult, { kind: 'txn' }>;
+  /** Applies committed entries (req null: an entry with no request) in one backend transaction with the consistent index. */
+  applyBatch(batch: ReadonlyArray<{ index: number; term: number; req: cairnpb.IInternalRequest | null }>): ApplyOutcome[];
+  /** Physically compacts one bounded step; true while work is left. */
+  compactStep(): boolean;
+  compactionPending(): boolean;
+  /** Makes the backend durable (fsync): the WAL below the consistent index may then be released. */
+  flush(): Promise<void>;
+  hashKV(revision: number): { hash: number; compactRevision: number; hashRevision: number };
+  dbSizeBytes(): number;
+  dbSizeInUseBytes(): number;
+  close(): Promise<void>;
+}

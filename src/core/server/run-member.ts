@@ -1,0 +1,220 @@
+// `cairn server`: parses etcd's flags/env/config file, opens the member, serves gRPC and HTTP on the client
+// URLs, logs etcd's lifecycle lines, and stops cleanly on SIGTERM/SIGINT.
+import { parseServerConfig, ConfigError, loggerOptionsOf, verifyBootstrapCluster } from './config';
+import type { ServerConfig } from './config';
+import { createLogger, EtcdMessages } from '../log';
+import type { Logger, EtcdMessage, LogFields } from '../log';
+import { GrpcServer } from '../api/transport';
+import { registerServices } from '../api/grpc/services';
+import { httpHandler } from '../api/http/handler';
+import { layoutOf, openMember } from './bootstrap';
+import { EtcdServer } from './etcd-server';
+import type { MemberInfo } from './etcd-server';
+import { SingleNodeConsensus, SINGLE_NODE_DEFAULTS } from './single-node';
+import { idToHex } from './ids';
+import { EtcdError } from '../errors';
+import { Wal } from '../wal';
+
+/** The etcd version whose API cairn serves and reports (Status, /version): the one its tests compare against. */
+export const ETCD_API_VERSION = '3.4.23';
+export const ETCD_CLUSTER_VERSION = '3.4.0';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const CAIRN_VERSION: string = (require('../../../package.json') as { version: string }).version;
+/** gRPC accepts this much above --max-request-bytes before the transport itself refuses (etcd: 512 KiB). */
+export const GRPC_OVERHEAD_BYTES = 512 * 1024;
+/** how long a stopping member lets in-flight calls finish */
+export const SHUTDOWN_GRACE_MS = 2000;
+
+export class StartError extends Error {}
+
+export interface RunningMember {
+  readonly server: EtcdServer;
+  readonly clientPorts: number[];
+  stop(): Promise<void>;
+}
+
+/** Logs one of etcd's lifecycle lines with etcd's level, caller and message. */
+function emit(log: Logger, m: EtcdMessage, fields: LogFields = {}): void {
+  log.log(m.level, m.msg, fields, m.caller);
+}
+
+export async function startMember(cfg: ServerConfig, log: Logger): Promise<RunningMember> {
+  if (cfg.initialCluster.size > 1) {
+    throw new StartError('cairn server: clusters of more than one member are not supported yet (they arrive with the Raft cluster issue); give --initial-cluster with this member only');
+  }
+  if (cfg.initialClusterState === 'existing') {
+    throw new StartError('cairn server: --initial-cluster-state=existing is not supported yet (joining a cluster arrives with the Raft cluster issue)');
+  }
+  const layout = layoutOf(cfg.dataDir, cfg.walDir);
+  const urls = (us: readonly { toString(): string }[]) => us.map((u) => u.toString());
+  emit(log, EtcdMessages.configuringClientListeners, { 'listen-client-urls': urls(cfg.listenClientUrls) });
+  emit(log, EtcdMessages.startingAnEtcdServer, {
+    'etcd-version': ETCD_API_VERSION, 'cairn-version': CAIRN_VERSION, 'node-version': process.version, name: cfg.name,
+    'data-dir': layout.dataDir, 'wal-dir': cfg.walDir, 'snapshot-count': cfg.snapshotCount,
+    'advertise-client-urls': urls(cfg.advertiseClientUrls), 'listen-client-urls': urls(cfg.listenClientUrls),
+    'initial-cluster': cfg.initialClusterText, 'initial-cluster-state': cfg.initialClusterState,
+    'initial-cluster-token': cfg.initialClusterToken, 'quota-backend-bytes': cfg.quotaBackendBytes,
+    'max-request-bytes': cfg.maxRequestBytes, 'auto-compaction-mode': cfg.autoCompactionMode,
+    'auto-compaction-retention': cfg.autoCompactionRetention, 'unsafe-no-fsync': cfg.unsafeNoFsync,
+  });
+  const openStart = process.hrtime.bigint();
+  const opened = await openMember(
+    layout,
+    { name: cfg.name, initialCluster: cfg.initialCluster, initialClusterToken: cfg.initialClusterToken },
+    {
+      wal: { unsafeNoFsync: cfg.unsafeNoFsync, logger: (msg, fields) => log.info(msg, fields) },
+      quotaBackendBytes: cfg.quotaBackendBytes,
+    },
+  );
+  emit(log, EtcdMessages.openedBackendDb, { path: layout.backendPath, took: `${Number(process.hrtime.bigint() - openStart) / 1e6}ms` });
+  if (opened.repairedBytes > 0) log.warn('repaired a torn WAL tail', { 'truncated-bytes': opened.repairedBytes, 'wal-dir': layout.walDir });
+  const memberHex = idToHex(opened.memberId);
+  const members: MemberInfo[] = [...opened.memberIds].map(([name, id]) => ({
+    id,
+    name,
+    peerUrls: cfg.initialCluster.get(name) ?? [],
+    clientUrls: id === opened.memberId ? cfg.advertiseClientUrls.map((u) => u.toString().replace(/\/$/, '')) : [],
+    isLearner: false,
+  }));
+  let fatal: Error | null = null;
+  const consensus = new SingleNodeConsensus(opened.wal, opened.memberId, opened.hardState, opened.lastIndex, opened.kv.consistentIndex(), {
+    ...SINGLE_NODE_DEFAULTS,
+    onFatal: (err) => {
+      fatal = err;
+      log.error('failed to persist the WAL; stopping (fail-stop)', { error: err.message });
+      process.exitCode = 1;
+      void running.stop();
+    },
+  });
+  const server = new EtcdServer({
+    memberId: opened.memberId,
+    clusterId: opened.clusterId,
+    members,
+    kv: opened.kv,
+    consensus,
+    limits: { maxRequestBytes: cfg.maxRequestBytes, maxTxnOps: cfg.maxTxnOps },
+    logger: log,
+    version: ETCD_API_VERSION,
+  });
+  const replayed = server.replay(opened.entries);
+  if (opened.isNew) emit(log, EtcdMessages.startingLocalMember, { 'local-member-id': memberHex, 'cluster-id': idToHex(opened.clusterId) });
+  else emit(log, EtcdMessages.restartingLocalMember, { 'cluster-id': idToHex(opened.clusterId), 'local-member-id': memberHex, 'commit-index': opened.lastIndex });
+  log.info('replayed the WAL above the applied index', {
+    'member-id': memberHex,
+    'cluster-id': idToHex(opened.clusterId),
+    'new-member': opened.isNew,
+    'replayed-entries': replayed,
+    'consistent-index': opened.kv.consistentIndex(),
+    revision: opened.kv.currentRevision(),
+  });
+  log.log('info', `${memberHex} became leader at term ${consensus.status().term}`, {}, 'raft/raft.go:771');
+  log.log('info', `raft.node: ${memberHex} elected leader ${memberHex} at term ${consensus.status().term}`, {}, 'raft/node.go:327');
+
+  const grpc = new GrpcServer({
+    maxRecvMessageBytes: cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES,
+    maxConcurrentStreams: cfg.maxConcurrentStreams,
+    logger: log,
+  });
+  registerServices(grpc, server);
+  grpc.setHttpFallback(httpHandler({
+    version: ETCD_API_VERSION,
+    clusterVersion: ETCD_CLUSTER_VERSION,
+    healthy: () => fatal === null && consensus.status().leader !== 0n,
+  }));
+  const clientPorts: number[] = [];
+  for (const url of cfg.listenClientUrls) {
+    if (url.protocol !== 'http:') {
+      await grpc.close(0);
+      throw new StartError(`cairn server: ${url.protocol}// client URLs are not supported yet (TLS arrives with the security issue): ${url}`);
+    }
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const { port } = await grpc.listen(host, Number(url.port || 2379));
+    clientPorts.push(port);
+  }
+  emit(log, EtcdMessages.publishedLocalMember, {
+    'local-member-id': memberHex,
+    'local-member-attributes': `{Name:${cfg.name} ClientURLs:[${members.find((m) => m.id === opened.memberId)?.clientUrls.join(' ') ?? ''}]}`,
+    'cluster-id': idToHex(opened.clusterId),
+  });
+  emit(log, EtcdMessages.setInitialClusterVersion, { 'cluster-id': idToHex(opened.clusterId), 'local-member-id': memberHex, 'cluster-version': '3.4' });
+  emit(log, EtcdMessages.enabledCapabilities, { 'cluster-version': '3.4' });
+  emit(log, EtcdMessages.readyToServeClientRequests);
+  for (let i = 0; i < clientPorts.length; i++) {
+    emit(log, EtcdMessages.servingClientInsecurely, { address: `${cfg.listenClientUrls[i].hostname}:${clientPorts[i]}` });
+  }
+
+  let stopping: Promise<void> | null = null;
+  const running: RunningMember = {
+    server,
+    clientPorts,
+    stop: () => {
+      stopping ??= (async () => {
+        const closeFields = { name: cfg.name, 'data-dir': layout.dataDir, 'advertise-client-urls': urls(cfg.advertiseClientUrls) };
+        emit(log, EtcdMessages.closingEtcdServer, closeFields);
+        await grpc.close(SHUTDOWN_GRACE_MS);
+        await server.stop();
+        await opened.wal.close();
+        emit(log, EtcdMessages.closedEtcdServer, closeFields);
+      })();
+      return stopping;
+    },
+  };
+  return running;
+}
+
+/** The whole `cairn server` process: exit code 0 after a clean stop, 1 on a start error. */
+export async function runServerCommand(argv: string[]): Promise<number> {
+  let cfg: ServerConfig;
+  try {
+    cfg = parseServerConfig(argv, process.env, process.cwd());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      (err.kind === 'help' ? process.stdout : process.stderr).write(`${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+  if (cfg.printVersion) {
+    process.stdout.write(`etcd Version: ${ETCD_API_VERSION}\ncairn Version: ${CAIRN_VERSION}\nNode Version: ${process.version}\nGo OS/Arch: ${process.platform}/${process.arch}\n`);
+    return 0;
+  }
+  const log = createLogger(loggerOptionsOf(cfg));
+  for (const entry of cfg.configLog) log.log(entry.level, entry.msg, entry.fields as LogFields);
+  if (!Wal.exists(layoutOf(cfg.dataDir, cfg.walDir).walDir)) {
+    // like etcd, the initial cluster is checked only when the member is new
+    try {
+      verifyBootstrapCluster(cfg);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      emit(log, EtcdMessages.failedToStartEtcd, { error: err.message });
+      log.flushSync();
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+  }
+  let member: RunningMember;
+  try {
+    member = await startMember(cfg, log);
+  } catch (err) {
+    const message = err instanceof StartError || err instanceof EtcdError ? err.message : (err as Error).stack ?? String(err);
+    emit(log, EtcdMessages.failedToStartEtcd, { error: message });
+    log.flushSync();
+    if (!(err instanceof StartError)) process.stderr.write(`${message}\n`);
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      emit(log, EtcdMessages.receivedSignal, { signal: sig === 'SIGTERM' ? 'terminated' : 'interrupt' });
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      member.stop().then(resolve, (err: unknown) => {
+        log.error('error while stopping', { error: String(err) });
+        resolve();
+      });
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  log.flushSync();
+  return typeof process.exitCode === 'number' ? process.exitCode : 0;
+}

@@ -1,0 +1,2 @@
+export { Backend, Bucket, maxBucketsPerBackend } from './backend';
+export type { BackendOptions, BackendWriteTxn, BucketEntry, ReadSnapshot, ScanBounds } from './backend';

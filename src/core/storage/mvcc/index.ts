@@ -1,0 +1,12 @@
+export { MvccStore, WriteBatch, readEventsMax } from './store';
+export type { MvccStoreOptions } from './store';
+export type { AppliedEntry, EntryOutcome, HashKVResult, KvReader, KvWriter, MvccEvent, MvccRangeResult } from './types';
+export { rangeEndOf, compareBytes } from './key-range';
+export type { RangeEnd } from './key-range';
+export {
+  KeyValueView, decodeKeyValue, encodeKeyValue, encodeDeletedKeyValue, keyValueSize, readKeyValueView, stripValue, writeKeyValue,
+} from './key-value-codec';
+export type { KeyValueFields } from './key-value-codec';
+export { compactionBatchRecords } from './compaction';
+export { crc32cUpdate } from './crc32c';
+export { maxKeyBytes } from './record';

@@ -1,0 +1,182 @@
+// The read paths over the MVCC buckets, shared by the store (committed state) and a write (its own state).
+// Latest reads: the `keys` bucket points at each live key's newest record (one lookup, then the record).
+// Past reads at R: start at the key's newest revision (live pointer or tombstone) and follow the chain of
+// previous-revision pointers to the newest revision <= R (see record.ts).
+import assert from 'node:assert';
+import { Errors, raise } from '../../errors';
+import type { Bucket, BucketEntry } from '../backend';
+import { compareBytes, scanBoundsOf, type RangeEnd } from './key-range';
+import {
+  hasPrevRecord, isTombstoneRecord, pointerMain, pointerSub, recordHeaderBytes, recordPrevMain, recordPrevSub,
+  revisionMainOf, revisionSubOf, writeRevisionKey, revisionKeyBytes,
+} from './record';
+import type { MvccRangeResult } from './types';
+
+export interface MvccBuckets {
+  readonly revisions: Bucket;
+  readonly keys: Bucket;
+  readonly tombstones: Bucket;
+}
+
+export class MvccReader {
+  private readonly revKey = Buffer.alloc(revisionKeyBytes);
+
+  constructor(
+    readonly buckets: MvccBuckets,
+    readonly maxKeyBytes: number,
+  ) {}
+
+  /** The payload (encoded KeyValue) of the record at {main, sub} as a fresh buffer; the record must exist. */
+  payloadAt(main: number, sub: number): Buffer {
+    const rec = this.record(main, sub);
+    assert(rec !== undefined, 'mvcc: missing record');
+    return copyPayload(rec);
+  }
+
+  /** The key's latest live KeyValue (encoded), or undefined. */
+  latest(key: Uint8Array): Buffer | undefined {
+    if (key.length > this.maxKeyBytes) return undefined;
+    const ptr = this.buckets.keys.getFast(key);
+    if (ptr === undefined) return undefined;
+    return this.payloadAt(pointerMain(ptr), pointerSub(ptr));
+  }
+
+  /** Checks the revision against [compactRevision, currentRevision]: Errors.FutureRev / Errors.Compacted. */
+  checkRevision(revision: number, currentRevision: number, compactRevision: number): void {
+    if (revision > currentRevision) raise(Errors.FutureRev);
+    if (revision > 0 && revision < compactRevision) raise(Errors.Compacted);
+  }
+
+  range(key: Uint8Array, end: RangeEnd, revision: number, limit: number, countOnly: boolean, currentRevision: number, compactRevision: number): MvccRangeResult {
+    this.checkRevision(revision, currentRevision, compactRevision);
+    if (revision <= 0 || revision >= currentRevision) return this.rangeLatest(key, end, limit, countOnly, currentRevision);
+    return this.rangeAt(key, end, revision, limit, countOnly, currentRevision);
+  }
+
+  private rangeLatest(key: Uint8Array, end: RangeEnd, limit: number, countOnly: boolean, currentRevision: number): MvccRangeResult {
+    if (end === null) {
+      const kv = this.latest(key);
+      if (kv === undefined) return { kvs: [], count: 0, revision: currentRevision };
+      return { kvs: countOnly ? [] : [kv], count: 1, revision: currentRevision };
+    }
+    const bounds = scanBoundsOf(key, end, this.maxKeyBytes);
+    if (bounds === null) return { kvs: [], count: 0, revision: currentRevision };
+    const keys = this.buckets.keys;
+    if (countOnly) return { kvs: [], count: keys.count(bounds), revision: currentRevision };
+    const kvs: Uint8Array[] = [];
+    for (const { value: ptr } of keys.scan(limit > 0 ? { ...bounds, limit } : bounds)) {
+      kvs.push(this.payloadAt(pointerMain(ptr), pointerSub(ptr)));
+    }
+    const count = limit > 0 && kvs.length >= limit ? keys.count(bounds) : kvs.length;
+    return { kvs, count, revision: currentRevision };
+  }
+
+  private rangeAt(key: Uint8Array, end: RangeEnd, at: number, limit: number, countOnly: boolean, currentRevision: number): MvccRangeResult {
+    const kvs: Uint8Array[] = [];
+    let count = 0;
+    const take = (kv: Buffer | undefined) => {
+      if (kv === undefined) return;
+      count++;
+      if (!countOnly && (limit <= 0 || kvs.length < limit)) kvs.push(kv);
+    };
+    if (end === null) {
+      if (key.length <= this.maxKeyBytes) take(this.valueAtKey(key, at));
+      return { kvs, count, revision: currentRevision };
+    }
+    const bounds = scanBoundsOf(key, end, this.maxKeyBytes);
+    if (bounds === null) return { kvs, count, revision: currentRevision };
+    // merge the live keys and the deleted keys, both in key order (a key is in exactly one of them)
+    const live = this.buckets.keys.scan(bounds)[Symbol.iterator]();
+    const dead = this.buckets.tombstones.scan(bounds)[Symbol.iterator]();
+    let a = live.next();
+    let b = dead.next();
+    while (!a.done || !b.done) {
+      let e: BucketEntry;
+      if (b.done || (!a.done && compareBytes(a.value.key, b.value.key) < 0)) {
+        e = a.value;
+        a = live.next();
+      } else {
+        assert(a.done || compareBytes(a.value.key, b.value.key) !== 0, 'mvcc: key both live and deleted');
+        e = b.value;
+        b = dead.next();
+      }
+      take(this.valueAt(revisionMainOf(e.value), revisionSubOf(e.value), at));
+    }
+    return { kvs, count, revision: currentRevision };
+  }
+
+  /** The key's KeyValue at revision `at`, or undefined when it did not exist then. */
+  valueAtKey(key: Uint8Array, at: number): Buffer | undefined {
+    if (key.length > this.maxKeyBytes) return undefined;
+    const ptr = this.buckets.keys.getFast(key);
+    if (ptr !== undefined) return this.valueAt(pointerMain(ptr), pointerSub(ptr), at);
+    const tomb = this.buckets.tombstones.getFast(key);
+    if (tomb !== undefined) return this.valueAt(revisionMainOf(tomb), revisionSubOf(tomb), at);
+    return undefined;
+  }
+
+  /**
+   * Walks a key's chain from its newest revision {main, sub} to the newest revision <= `at`. A record missing
+   * on the way can only be a compacted tombstone (reads below the compact revision are refused), so it means
+   * "no value" when <= at; above `at` it cannot be missing.
+   */
+  valueAt(main: number, sub: number, at: number): Buffer | undefined {
+    for (;;) {
+      const rec = this.record(main, sub);
+      if (main <= at) {
+        if (rec === undefined || isTombstoneRecord(rec)) return undefined;
+        return copyPayload(rec);
+      }
+      assert(rec !== undefined, 'mvcc: broken revision chain');
+      if (!hasPrevRecord(rec)) return undefined;
+      main = recordPrevMain(rec);
+      sub = recordPrevSub(rec);
+    }
+  }
+
+  /** The key's newest revision at or below `at` (stored or a compacted tombstone), or undefined. */
+  revisionAt(key: Uint8Array, at: number): { main: number; sub: number; tombstone: boolean } | undefined {
+    if (key.length > this.maxKeyBytes) return undefined;
+    let main: number;
+    let sub: number;
+    const ptr = this.buckets.keys.getFast(key);
+    if (ptr !== undefined) {
+      main = pointerMain(ptr);
+      sub = pointerSub(ptr);
+    } else {
+      const tomb = this.buckets.tombstones.getFast(key);
+      if (tomb === undefined) return undefined;
+      main = revisionMainOf(tomb);
+      sub = revisionSubOf(tomb);
+    }
+    for (;;) {
+      const rec = this.record(main, sub);
+      if (main <= at) return { main, sub, tombstone: rec === undefined || isTombstoneRecord(rec) };
+      assert(rec !== undefined, 'mvcc: broken revision chain');
+      if (!hasPrevRecord(rec)) return undefined;
+      main = recordPrevMain(rec);
+      sub = recordPrevSub(rec);
+    }
+  }
+
+  /** The record at {main, sub} in the reused read buffer (valid until the next read), or undefined. */
+  record(main: number, sub: number): Buffer | undefined {
+    writeRevisionKey(this.revKey, 0, main, sub);
+    return this.buckets.revisions.getFast(this.revKey);
+  }
+}
+
+/** Payloads up to this size are copied byte by byte (cheaper than creating a view for memcpy). */
+const smallCopyBytes = 48;
+
+/** A fresh copy of a record's payload (the record may be a reused read buffer). */
+export function copyPayload(rec: Buffer): Buffer {
+  const len = rec.length - recordHeaderBytes;
+  const out = Buffer.allocUnsafe(len);
+  if (len <= smallCopyBytes) {
+    for (let i = 0; i < len; i++) out[i] = rec[recordHeaderBytes + i];
+  } else {
+    out.set(new Uint8Array(rec.buffer, rec.byteOffset + recordHeaderBytes, len));
+  }
+  return out;
+}

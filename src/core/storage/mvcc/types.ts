@@ -1,0 +1,78 @@
+// The MVCC layer's interfaces, by capability (etcd's ReadView → TxnRead, WriteView → TxnWrite).
+import type { EtcdError } from '../../errors';
+import type { RangeEnd } from './key-range';
+
+/** One change, as the watch layer needs it. */
+export interface MvccEvent {
+  readonly type: 'PUT' | 'DELETE';
+  readonly key: Uint8Array;
+  /** main revision of the change */
+  readonly revision: number;
+  /** encoded mvccpb.KeyValue; for DELETE the key and mod_revision = the delete's revision, as etcd sends it */
+  readonly kv: Uint8Array;
+  /** the key's previous KeyValue (encoded), when the store captures it (see MvccStore.eventPrevKv) */
+  readonly prevKv?: Uint8Array;
+}
+
+export interface MvccRangeResult {
+  /** encoded KeyValues in key order, as stored (zero-copy for the response) */
+  readonly kvs: Uint8Array[];
+  /** keys in the range at that revision (all of them, whatever the limit) */
+  readonly count: number;
+  /** the reader's current revision (etcd's header revision for a range, also for past reads) */
+  readonly revision: number;
+}
+
+export interface KvReader {
+  /** Current revision as this reader sees it (inside a write: +1 once it changed something). */
+  readonly revision: number;
+  readonly compactRevision: number;
+  /**
+   * Keys in [key, end) (see RangeEnd) at `revision` (0 or less: current). At most `limit` KeyValues (0: all);
+   * `countOnly` returns none, only the count. Raises Errors.FutureRev above the current revision and
+   * Errors.Compacted below the compact revision.
+   */
+  range(key: Uint8Array, end: RangeEnd, revision?: number, limit?: number, countOnly?: boolean): MvccRangeResult;
+}
+
+export interface KvWriter extends KvReader {
+  /** Store revision before this write; a change gets main revision beginRevision + 1. */
+  readonly beginRevision: number;
+  /** Whether this write changed anything yet. */
+  readonly changed: boolean;
+  /** The key's current KeyValue (encoded), including this write's own changes. */
+  get(key: Uint8Array): Uint8Array | undefined;
+  /** Puts; returns the main revision of the change. */
+  put(key: Uint8Array, value: Uint8Array, lease: bigint): number;
+  /** Deletes every live key in the range; pushes their KeyValues to `prevKvs` when given. Returns how many. */
+  deleteRange(key: Uint8Array, end: RangeEnd, prevKvs?: Uint8Array[]): number;
+  /** Sets the compact revision (Errors.Compacted if not above it, Errors.FutureRev if above current). */
+  compact(revision: number): void;
+}
+
+/** What applying one log entry did. */
+export interface EntryOutcome<R> {
+  readonly index: number;
+  /** store revision after the entry */
+  readonly revision: number;
+  readonly events: readonly MvccEvent[];
+  readonly result: R | undefined;
+  /** the etcd error the entry failed with (it changed nothing) */
+  readonly error: EtcdError | undefined;
+}
+
+/** The log position of an entry being applied. */
+export interface AppliedEntry {
+  readonly index: number;
+  readonly term: number;
+}
+
+export interface HashKVResult {
+  /** CRC-32C as etcd's HashKV computes it */
+  readonly hash: number;
+  readonly compactRevision: number;
+  /** the revision hashed up to */
+  readonly hashRevision: number;
+  /** the store's current revision (etcd's header revision for HashKV) */
+  readonly currentRevision: number;
+}

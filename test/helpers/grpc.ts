@@ -1,0 +1,48 @@
+// A minimal grpc-js client over the generated codecs for server tests: call(path, RequestType, ResponseType, req).
+import * as grpc from '@grpc/grpc-js';
+
+interface Encoder<T> {
+  encode(m: T): { finish(): Uint8Array };
+}
+interface Decoder<T> {
+  decode(b: Uint8Array): T;
+}
+
+export class RawClient {
+  readonly client: grpc.Client;
+
+  constructor(endpoint: string) {
+    this.client = new grpc.Client(endpoint, grpc.credentials.createInsecure(), {
+      'grpc.max_receive_message_length': 64 * 1024 * 1024,
+      'grpc.max_send_message_length': 64 * 1024 * 1024,
+    });
+  }
+
+  call<Req, Res>(path: string, reqType: Encoder<Req>, resType: Decoder<Res>, req: Req, deadlineMs = 10000): Promise<Res> {
+    return this.callRaw(path, Buffer.from(reqType.encode(req).finish()), deadlineMs).then((b) => resType.decode(b));
+  }
+
+  callRaw(path: string, body: Buffer, deadlineMs = 10000): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      this.client.makeUnaryRequest(
+        path,
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        body,
+        new grpc.Metadata(),
+        { deadline: Date.now() + deadlineMs },
+        (err, res) => (err ? reject(err) : resolve(res as Buffer)),
+      );
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+/** The gRPC status error grpc-js gives: code and details. */
+export function grpcError(err: unknown): { code: number; details: string } {
+  const e = err as grpc.ServiceError;
+  return { code: e.code, details: e.details };
+}
