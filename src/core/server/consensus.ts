@@ -32,6 +32,11 @@ export interface ConsensusModule {
   readIndex(): Promise<number>;
   /** The state machine reports what it has applied (compaction of the log, read index waits). */
   applied(index: number): void;
+  /**
+   * The state machine is durable up to `index` (its backend was fsynced with that consistent index): the log
+   * before it is no longer needed for this member's recovery and may be released.
+   */
+  releaseLogBefore(index: number): Promise<void>;
   status(): ConsensusStatus;
   stop(): Promise<void>;
 }

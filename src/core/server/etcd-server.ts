@@ -21,6 +21,8 @@ export interface MemberInfo {
 export interface ServerLimits {
   readonly maxRequestBytes: number;
   readonly maxTxnOps: number;
+  /** applied entries between two backend fsyncs after which the WAL before them is released (etcd's --snapshot-count) */
+  readonly snapshotEntries: number;
 }
 
 export interface ServerLogger {
@@ -61,6 +63,13 @@ export class EtcdServer {
   private readonly idBytes: Buffer;
   private readonly eventListeners: Array<(revision: number, events: readonly AppliedEvent[]) => void> = [];
   private stopped = false;
+  // physical compaction runs in bounded steps between other work; these wait for it to finish
+  private compactionScheduled = false;
+  private compactionWaiters: Array<() => void> = [];
+  private readonly compactionLoopBound = () => this.compactionLoop();
+  // backend durability points: the WAL before the last one is released
+  private appliedSinceFlush = 0;
+  private flushing: Promise<void> | null = null;
 
   constructor(parts: EtcdServerParts) {
     this.memberId = parts.memberId;
@@ -135,10 +144,47 @@ export class EtcdServer {
     return { header: this.header(res.revision), succeeded: res.succeeded, responses: res.responses };
   }
 
+  /** With `physical`, answers once the superseded revisions are removed, as etcd does. */
   async compact(req: etcdserverpb.CompactionRequest, requestBytes: Uint8Array): Promise<HeaderFields> {
     const res = await this.propose(5, requestBytes, { compaction: req });
     if (res.kind !== 'compaction') throw new Error('apply: compaction answered with ' + res.kind);
+    if (req.physical && this.kv.compactionPending()) await new Promise<void>((resolve) => this.compactionWaiters.push(resolve));
     return this.header(res.revision);
+  }
+
+  private scheduleCompaction(): void {
+    if (this.compactionScheduled || this.stopped || !this.kv.compactionPending()) return;
+    this.compactionScheduled = true;
+    setImmediate(this.compactionLoopBound);
+  }
+
+  /** One bounded compaction step per turn of the event loop, so writes and reads go on in between. */
+  private compactionLoop(): void {
+    this.compactionScheduled = false;
+    if (this.stopped) return;
+    if (this.kv.compactStep()) {
+      this.compactionScheduled = true;
+      setImmediate(this.compactionLoopBound);
+      return;
+    }
+    const waiters = this.compactionWaiters;
+    this.compactionWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /**
+   * Makes the backend durable up to the current consistent index and releases the WAL before it. Called every
+   * `snapshotEntries` applied entries, so restarts replay a bounded tail of the log.
+   */
+  private maybeFlush(applied: number): void {
+    this.appliedSinceFlush += applied;
+    if (this.appliedSinceFlush < this.limits.snapshotEntries || this.flushing || this.stopped) return;
+    this.appliedSinceFlush = 0;
+    const index = this.kv.consistentIndex();
+    this.flushing = this.kv.flush()
+      .then(() => this.consensus.releaseLogBefore(index + 1))
+      .catch((err: unknown) => this.logger.error('failed to release the WAL after a backend flush', { error: String(err) }))
+      .finally(() => { this.flushing = null; });
   }
 
   hashKV(revision: number): { header: HeaderFields; hash: number; compactRevision: number; hashRevision: number } {
@@ -167,6 +213,9 @@ export class EtcdServer {
     if (this.stopped) return;
     this.stopped = true;
     await this.consensus.stop();
+    if (this.flushing) await this.flushing;
+    for (const w of this.compactionWaiters) w();
+    this.compactionWaiters = [];
     this.waiters.failAll(new EtcdError(Errors.Stopped.code, Errors.Stopped.message));
     await this.kv.flush();
     await this.kv.close();
@@ -211,6 +260,8 @@ export class EtcdServer {
       else if (out.result) this.waiters.trigger(id, out.result);
     }
     this.consensus.applied(entries[entries.length - 1].index);
+    this.scheduleCompaction();
+    this.maybeFlush(entries.length);
   }
 
   private decodeEntry(e: CommittedEntry): Decoded | null {

@@ -25,6 +25,12 @@ export const GRPC_OVERHEAD_BYTES = 512 * 1024;
 /** how long a stopping member lets in-flight calls finish */
 export const SHUTDOWN_GRACE_MS = 2000;
 
+/**
+ * Applied entries between backend fsyncs at most, whatever --snapshot-count says: the WAL before a durable backend
+ * point is released, so this bounds what a restart replays.
+ */
+export const MAX_ENTRIES_BETWEEN_FLUSHES = 20_000;
+
 export class StartError extends Error {}
 
 export interface RunningMember {
@@ -92,7 +98,7 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
     members,
     kv: opened.kv,
     consensus,
-    limits: { maxRequestBytes: cfg.maxRequestBytes, maxTxnOps: cfg.maxTxnOps },
+    limits: { maxRequestBytes: cfg.maxRequestBytes, maxTxnOps: cfg.maxTxnOps, snapshotEntries: Math.min(cfg.snapshotCount, MAX_ENTRIES_BETWEEN_FLUSHES) },
     logger: log,
     version: ETCD_API_VERSION,
   });

@@ -86,6 +86,10 @@ export class SingleNodeConsensus implements ConsensusModule {
     if (index > this.appliedIndex) this.appliedIndex = index;
   }
 
+  releaseLogBefore(index: number): Promise<void> {
+    return this.wal.releaseBefore(index);
+  }
+
   status(): ConsensusStatus {
     return {
       term: this.term,
