@@ -23,6 +23,10 @@ export interface ServerLimits {
   readonly maxTxnOps: number;
   /** applied entries between two backend fsyncs after which the WAL before them is released (etcd's --snapshot-count) */
   readonly snapshotEntries: number;
+  /** revisions removed per physical compaction step (etcd's --compaction-batch-limit) */
+  readonly compactionBatchLimit: number;
+  /** pause between compaction steps (etcd's --compaction-sleep-interval); 0: the next turn of the event loop */
+  readonly compactionSleepIntervalMs: number;
 }
 
 export interface ServerLogger {
@@ -162,9 +166,10 @@ export class EtcdServer {
   private compactionLoop(): void {
     this.compactionScheduled = false;
     if (this.stopped) return;
-    if (this.kv.compactStep()) {
+    if (this.kv.compactStep(this.limits.compactionBatchLimit)) {
       this.compactionScheduled = true;
-      setImmediate(this.compactionLoopBound);
+      if (this.limits.compactionSleepIntervalMs > 0) setTimeout(this.compactionLoopBound, this.limits.compactionSleepIntervalMs);
+      else setImmediate(this.compactionLoopBound);
       return;
     }
     const waiters = this.compactionWaiters;

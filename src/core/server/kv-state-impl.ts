@@ -95,7 +95,7 @@ class LmdbKvState implements KvState {
     return { hash: h.hash, compactRevision: h.compactRevision, hashRevision: h.hashRevision };
   }
 
-  compactStep(): boolean { return this.store.compactStep(); }
+  compactStep(maxRecords: number): boolean { return this.store.compactStep(maxRecords); }
   compactionPending(): boolean { return this.store.compactionPending; }
   flush(): Promise<void> { return this.backend.flush(); }
   dbSizeBytes(): number { return this.backend.sizeBytes(); }

@@ -43,8 +43,8 @@ export interface KvState {
   readOnlyTxn(req: etcdserverpb.ITxnRequest): Extract<ApplyResult, { kind: 'txn' }>;
   /** Applies committed entries (req null: an entry with no request) in one backend transaction with the consistent index. */
   applyBatch(batch: ReadonlyArray<{ index: number; term: number; req: cairnpb.IInternalRequest | null }>): ApplyOutcome[];
-  /** Physically compacts one bounded step; true while work is left. */
-  compactStep(): boolean;
+  /** Physically compacts one bounded step (at most `maxRecords` revisions); true while work is left. */
+  compactStep(maxRecords: number): boolean;
   compactionPending(): boolean;
   /** Makes the backend durable (fsync): the WAL below the consistent index may then be released. */
   flush(): Promise<void>;
