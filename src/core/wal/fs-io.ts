@@ -27,7 +27,13 @@ export function fsync(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fs.fsync(fd, (err) => (err === null ? resolve() : reject(err))));
 }
 
-export function openFd(path: string, flags: string): Promise<number> {
+/** Segment open flags: with `dsync`, every write returns only once durable (O_DSYNC: one system call, no fdatasync). */
+export function segmentFlags(create: boolean, dsync: boolean): number {
+  const c = fs.constants;
+  return c.O_RDWR | (create ? c.O_CREAT | c.O_EXCL : 0) | (dsync ? c.O_DSYNC : 0);
+}
+
+export function openFd(path: string, flags: string | number): Promise<number> {
   return new Promise((resolve, reject) => fs.open(path, flags, 0o600, (err, fd) => (err === null ? resolve(fd) : reject(err))));
 }
 

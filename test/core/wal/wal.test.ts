@@ -291,11 +291,14 @@ describe('wal', () => {
     await wal.close();
   });
 
-  it('fails stop after an fsync error', async () => {
+  it('fails stop after a failed durable write (O_DSYNC write error, as a failed fsync)', async () => {
     const dir = tmp.make();
     const wal = await Wal.create(dir, META);
     await wal.append([entry(1)]);
-    const spy = jest.spyOn(fs, 'fdatasync').mockImplementationOnce((_fd, cb) => cb(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })));
+    const spy = jest.spyOn(fs, 'write').mockImplementationOnce(((...args: unknown[]) => {
+      const cb = args[args.length - 1] as (err: NodeJS.ErrnoException | null, written: number) => void;
+      cb(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }), 0);
+    }) as unknown as typeof fs.write);
     try {
       const failing = [wal.append([entry(2)]), wal.append([entry(3)])];
       for (const p of failing) await expect(p).rejects.toBeInstanceOf(WalFailedError);
