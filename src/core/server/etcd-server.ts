@@ -115,7 +115,7 @@ export class EtcdServer {
 
   private rangeNow(req: etcdserverpb.RangeRequest): RangeOut {
     const r = this.kv.range(req);
-    return { header: this.header(r.revision), kvs: r.kvs, more: r.more, count: r.count };
+    return { header: this.header(r.revision), kvs: r.kvs, encoded: r.encoded, more: r.more, count: r.count };
   }
 
   async put(req: etcdserverpb.PutRequest, requestBytes: Uint8Array): Promise<PutOut> {

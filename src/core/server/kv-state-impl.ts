@@ -17,7 +17,7 @@ export interface KvStateOptions {
 
 /** Nested responses carry only their revision in the header, as etcd's do. */
 function opOut(op: ResponseOpResult): OpOut {
-  if ('range' in op) return { range: { header: revisionOnlyHeader(op.range.revision), kvs: op.range.kvs, more: op.range.more, count: op.range.count } };
+  if ('range' in op) return { range: { header: revisionOnlyHeader(op.range.revision), kvs: op.range.kvs, encoded: op.range.encoded, more: op.range.more, count: op.range.count } };
   if ('put' in op) return { put: { header: revisionOnlyHeader(op.put.revision), prevKv: op.put.prevKv } };
   if ('deleteRange' in op) {
     return { deleteRange: { header: revisionOnlyHeader(op.deleteRange.revision), deleted: op.deleteRange.deleted, prevKvs: op.deleteRange.prevKvs } };

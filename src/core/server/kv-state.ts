@@ -1,7 +1,7 @@
 // What the member needs from the storage engine: etcd's KV semantics over MVCC, the consistent index, and the
 // batch apply of committed entries. Implemented over storage/mvcc and server/apply in kv-state-impl.ts.
 import type { cairnpb, etcdserverpb } from '../api/proto';
-import type { OpOut } from '../api/grpc/wire';
+import type { EncodedKvsOut, OpOut } from '../api/grpc/wire';
 import type { EtcdError } from '../errors';
 import type { MvccEvent } from '../storage/mvcc';
 
@@ -25,6 +25,7 @@ export interface ApplyOutcome {
 export interface RangeResult {
   readonly revision: number;
   readonly kvs: readonly Uint8Array[];
+  readonly encoded?: EncodedKvsOut;
   readonly more: boolean;
   readonly count: number;
 }

@@ -28,12 +28,16 @@ export class FrameWriter {
   readonly buf: Buffer;
   pos: number;
 
-  /** A gRPC frame for a message of `messageSize` bytes: the 5-byte prefix is written here. */
-  constructor(messageSize: number) {
-    this.buf = Buffer.allocUnsafe(5 + messageSize);
-    this.buf[0] = 0;
-    this.buf.writeUInt32BE(messageSize, 1);
-    this.pos = 5;
+  /**
+   * A gRPC frame for a message of `messageSize` bytes: the 5-byte prefix is written here, into a new buffer or
+   * into `into` at `at` (then the frame's message size is `intoMessageSize`).
+   */
+  constructor(messageSize: number, into?: Buffer, at = 0, intoMessageSize = 0) {
+    this.buf = into ?? Buffer.allocUnsafe(5 + messageSize);
+    const size = into ? intoMessageSize : messageSize;
+    this.buf[at] = 0;
+    this.buf.writeUInt32BE(size, at + 1);
+    this.pos = at + 5;
   }
 
   byte(b: number): void { this.buf[this.pos++] = b; }
@@ -107,7 +111,9 @@ const repeatedSize = (items: readonly Uint8Array[]) => {
 };
 
 // ---- result shapes produced by the apply layer (encoded KeyValues as bytes) ----
-export interface RangeOut { header: HeaderFields; kvs: readonly Uint8Array[]; more: boolean; count: number }
+/** KeyValues already encoded as the repeated `kvs` field in buf[start, end), with room around them (see storage). */
+export interface EncodedKvsOut { readonly buf: Buffer; readonly start: number; readonly end: number }
+export interface RangeOut { header: HeaderFields; kvs: readonly Uint8Array[]; encoded?: EncodedKvsOut; more: boolean; count: number }
 export interface PutOut { header: HeaderFields; prevKv?: Uint8Array | null }
 export interface DeleteOut { header: HeaderFields; deleted: number; prevKvs: readonly Uint8Array[] }
 export interface TxnOut { header: HeaderFields; succeeded: boolean; responses: readonly OpOut[] }
@@ -115,7 +121,8 @@ export type OpOut = { range: RangeOut } | { put: PutOut } | { deleteRange: Delet
 
 // Sizes are computed per message body; `sizeX` excludes the message's own tag+length.
 function sizeRange(r: RangeOut): number {
-  return lenField(headerSize(r.header)) + repeatedSize(r.kvs) + (r.more ? 2 : 0) + (r.count !== 0 ? 1 + varintSize(r.count) : 0);
+  const kvsSize = r.encoded ? r.encoded.end - r.encoded.start : repeatedSize(r.kvs);
+  return lenField(headerSize(r.header)) + kvsSize + (r.more ? 2 : 0) + (r.count !== 0 ? 1 + varintSize(r.count) : 0);
 }
 function sizePut(r: PutOut): number {
   return lenField(headerSize(r.header)) + (r.prevKv ? lenField(r.prevKv.length) : 0);
@@ -137,7 +144,8 @@ function sizeTxn(r: TxnOut): number {
 
 function writeRange(w: FrameWriter, r: RangeOut): void {
   writeHeader(w, r.header, headerSize(r.header));
-  for (let i = 0; i < r.kvs.length; i++) w.bytesField(0x12, r.kvs[i]);
+  if (r.encoded) w.raw(r.encoded.buf.subarray(r.encoded.start, r.encoded.end));
+  else for (let i = 0; i < r.kvs.length; i++) w.bytesField(0x12, r.kvs[i]);
   if (r.more) { w.byte(0x18); w.byte(1); }
   if (r.count !== 0) { w.byte(0x20); w.varint(r.count); }
 }
@@ -164,10 +172,34 @@ function writeTxn(w: FrameWriter, r: TxnOut): void {
 
 /** A whole gRPC frame (prefix + RangeResponse). */
 export function frameRange(r: RangeOut): Buffer {
+  if (r.encoded) return frameRangeInPlace(r, r.encoded);
   const w = new FrameWriter(sizeRange(r));
   writeRange(w, r);
   return w.finish();
 }
+/**
+ * The frame built around KeyValues already encoded in their buffer: prefix and header go into the room before
+ * them, `more` and `count` into the room after; the KeyValues are not copied again.
+ */
+function frameRangeInPlace(r: RangeOut, e: EncodedKvsOut): Buffer {
+  const hs = headerSize(r.header);
+  const tail = (r.more ? 2 : 0) + (r.count !== 0 ? 1 + varintSize(r.count) : 0);
+  const messageSize = lenField(hs) + (e.end - e.start) + tail;
+  const head = 5 + lenField(hs);
+  if (head > e.start || e.end + tail > e.buf.length) {
+    const w = new FrameWriter(messageSize);
+    writeRange(w, r);
+    return w.finish();
+  }
+  const frameStart = e.start - head;
+  const w = new FrameWriter(0, e.buf, frameStart, messageSize);
+  writeHeader(w, r.header, hs);
+  w.pos = e.end;
+  if (r.more) { w.byte(0x18); w.byte(1); }
+  if (r.count !== 0) { w.byte(0x20); w.varint(r.count); }
+  return e.buf.subarray(frameStart, w.pos);
+}
+
 export function framePut(r: PutOut): Buffer {
   const w = new FrameWriter(sizePut(r));
   writePut(w, r);

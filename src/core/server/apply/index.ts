@@ -1,3 +1,3 @@
-export { range, put, deleteRange, txn, compact } from './kv-apply';
+export { range, put, deleteRange, txn, compact, kvsOf } from './kv-apply';
 export type { ApplyContext, CompactResult, DeleteRangeResult, PutResult, RangeResult, ResponseOpResult, TxnResult } from './kv-apply';
 export { validateRange, validatePut, validateDeleteRange, validateTxn, defaultMaxTxnOps, maxKeyBytes } from './validate';

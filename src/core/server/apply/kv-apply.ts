@@ -6,11 +6,13 @@ import assert from 'node:assert';
 import { Errors, raise } from '../../errors';
 import { toBigInt, toNumber, type etcdserverpb } from '../../api/proto';
 import {
-  KeyValueView, compareBytes, rangeEndOf, readKeyValueView, stripValue, type KvReader, type KvWriter,
+  KeyValueView, compareBytes, rangeEndOf, readKeyValueView, stripValue, type EncodedKvs, type KvReader, type KvWriter,
 } from '../../storage/mvcc';
 
 export interface RangeResult {
   readonly kvs: Uint8Array[];
+  /** instead of `kvs`: the KeyValues already encoded in place (large plain ranges; see EncodedKvs) */
+  readonly encoded?: EncodedKvs;
   readonly count: number;
   readonly more: boolean;
   readonly revision: number;
@@ -79,6 +81,13 @@ export function range(reader: KvReader, r: RangeRequest): RangeResult {
   const maxCreate = toNumber(r.maxCreateRevision);
   const filtered = minMod !== 0 || maxMod !== 0 || minCreate !== 0 || maxCreate !== 0;
   const fetchAll = sortOrder !== NONE || filtered;
+  const end = rangeEndOf(r.rangeEnd);
+  const needsSort = sortOrder === DESCEND || (sortTarget !== TARGET_KEY);
+  if (reader.rangeLatestEncoded && end !== null && !fetchAll && !needsSort && !r.keysOnly && !r.countOnly && (revision === 0 || revision >= reader.revision)) {
+    if (revision > reader.revision) raise(Errors.FutureRev);
+    const e = reader.rangeLatestEncoded(bytes(r.key), end, limit);
+    return { kvs: [], encoded: e.kvs, count: e.count, more: e.more, revision: e.revision };
+  }
   const rr = reader.range(bytes(r.key), rangeEndOf(r.rangeEnd), revision, fetchAll || limit === 0 ? 0 : limit + 1, r.countOnly === true);
   let kvs = rr.kvs;
   if (filtered) {
@@ -97,6 +106,29 @@ export function range(reader: KvReader, r: RangeRequest): RangeResult {
   }
   if (r.keysOnly) kvs = kvs.map(stripValue);
   return { kvs, count: rr.count, more, revision: rr.revision };
+}
+
+/** The KeyValues of a range result as a list, whichever form it holds them in (views, no copy). */
+export function kvsOf(r: RangeResult): Uint8Array[] {
+  const e = r.encoded;
+  if (!e) return r.kvs;
+  const out: Uint8Array[] = [];
+  let pos = e.start;
+  while (pos < e.end) {
+    assert(e.buf[pos] === 0x12, 'kv-apply: encoded kvs tag');
+    pos++;
+    let len = 0;
+    let shift = 0;
+    for (;;) {
+      const b = e.buf[pos++];
+      len += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+      shift += 7;
+    }
+    out.push(e.buf.subarray(pos, pos + len));
+    pos += len;
+  }
+  return out;
 }
 
 interface SortItem {

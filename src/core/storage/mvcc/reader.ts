@@ -10,7 +10,7 @@ import {
   hasPrevRecord, isTombstoneRecord, pointerMain, pointerSub, recordHeaderBytes, recordPrevMain, recordPrevSub,
   revisionMainOf, revisionSubOf, writeRevisionKey, revisionKeyBytes,
 } from './record';
-import type { MvccRangeResult } from './types';
+import { encodedHeadroomBytes, encodedTailroomBytes, type EncodedKvs, type MvccRangeResult } from './types';
 
 export interface MvccBuckets {
   readonly revisions: Bucket;
@@ -69,6 +69,48 @@ export class MvccReader {
     }
     const count = limit > 0 && kvs.length >= limit ? keys.count(bounds) : kvs.length;
     return { kvs, count, revision: currentRevision };
+  }
+
+  /**
+   * Two passes over the same read snapshot (synchronous, so no write comes between): the first sums the
+   * encoded sizes, the second copies each stored KeyValue once, straight into the response's buffer.
+   */
+  rangeLatestEncoded(key: Uint8Array, end: Uint8Array, limit: number, currentRevision: number): EncodedRange {
+    const bounds = scanBoundsOf(key, end, this.maxKeyBytes);
+    const empty = { kvs: { buf: Buffer.allocUnsafe(encodedHeadroomBytes + encodedTailroomBytes), start: encodedHeadroomBytes, end: encodedHeadroomBytes, n: 0 }, count: 0, more: false, revision: currentRevision };
+    if (bounds === null) return empty;
+    const keys = this.buckets.keys;
+    const ptrs: number[] = [];
+    let total = 0;
+    let more = false;
+    for (const { value: ptr } of keys.scan(limit > 0 ? { ...bounds, limit: limit + 1 } : bounds)) {
+      if (limit > 0 && ptrs.length === 2 * limit) {
+        more = true;
+        break;
+      }
+      const main = pointerMain(ptr);
+      const sub = pointerSub(ptr);
+      const rec = this.record(main, sub);
+      assert(rec !== undefined, 'mvcc: missing record');
+      const len = rec.length - recordHeaderBytes;
+      total += 1 + varintBytes(len) + len;
+      ptrs.push(main, sub);
+    }
+    const n = ptrs.length / 2;
+    if (n === 0) return empty;
+    const buf = Buffer.allocUnsafe(encodedHeadroomBytes + total + encodedTailroomBytes);
+    let pos = encodedHeadroomBytes;
+    for (let i = 0; i < ptrs.length; i += 2) {
+      const rec = this.record(ptrs[i], ptrs[i + 1]) as Buffer;
+      let len = rec.length - recordHeaderBytes;
+      buf[pos++] = 0x12;
+      while (len > 0x7f) { buf[pos++] = (len & 0x7f) | 0x80; len >>>= 7; }
+      buf[pos++] = len;
+      pos += rec.copy(buf, pos, recordHeaderBytes);
+    }
+    assert(pos === encodedHeadroomBytes + total, 'mvcc: encoded range size changed between passes');
+    const count = more ? keys.count(bounds) : n;
+    return { kvs: { buf, start: encodedHeadroomBytes, end: pos, n }, count, more, revision: currentRevision };
   }
 
   private rangeAt(key: Uint8Array, end: RangeEnd, at: number, limit: number, countOnly: boolean, currentRevision: number): MvccRangeResult {
@@ -168,6 +210,21 @@ export class MvccReader {
 
 /** Payloads up to this size are copied byte by byte (cheaper than creating a view for memcpy). */
 const smallCopyBytes = 48;
+
+export interface EncodedRange {
+  readonly kvs: EncodedKvs;
+  /** every key in the range */
+  readonly count: number;
+  /** the limit left keys out */
+  readonly more: boolean;
+  readonly revision: number;
+}
+
+function varintBytes(n: number): number {
+  let b = 1;
+  while (n > 0x7f) { n >>>= 7; b++; }
+  return b;
+}
 
 /** A fresh copy of a record's payload (the record may be a reused read buffer). */
 export function copyPayload(rec: Buffer): Buffer {

@@ -10,7 +10,7 @@ import { compactBatch, compactionBatchRecords, compactionRemains } from './compa
 import { hashHistory } from './hash';
 import { decodeKeyValue, encodeDeletedKeyValue } from './key-value-codec';
 import type { RangeEnd } from './key-range';
-import { copyPayload, MvccReader, type MvccBuckets } from './reader';
+import { copyPayload, MvccReader, type EncodedRange, type MvccBuckets } from './reader';
 import {
   hasPrevRecord, isTombstoneRecord, maxKeyBytes, recordHeaderBytes, recordPrevMain, recordPrevSub, revisionKey, revisionMainOf,
 } from './record';
@@ -185,6 +185,12 @@ export class MvccStore implements KvReader {
   range(key: Uint8Array, end: RangeEnd, revision = 0, limit = 0, countOnly = false): MvccRangeResult {
     assert(!this.inBatch, 'mvcc: store read inside a write batch (use the entry\'s writer)');
     return this.reader.range(key, end, revision, limit, countOnly, this.state.currentRevision, this.state.compactRevision);
+  }
+
+  /** See KvReader.rangeLatestEncoded: the latest KeyValues of a key range, copied once into a response buffer. */
+  rangeLatestEncoded(key: Uint8Array, end: Uint8Array, limit: number): EncodedRange {
+    assert(!this.inBatch, 'mvcc: store read inside a write batch (use the entry\'s writer)');
+    return this.reader.rangeLatestEncoded(key, end, limit, this.state.currentRevision);
   }
 
   /** The key's latest KeyValue (encoded), or undefined: the point-read fast path. */

@@ -23,6 +23,21 @@ export interface MvccRangeResult {
   readonly revision: number;
 }
 
+/**
+ * KeyValues already laid out as the `kvs` field of a RangeResponse (tag 2, length, encoded KeyValue, repeated)
+ * in buf[start, end), with room before `start` (encodedHeadroomBytes) and after `end` (encodedTailroomBytes) for
+ * the gRPC prefix, the header and the closing fields: the response frame is built in place, no second copy.
+ */
+export interface EncodedKvs {
+  readonly buf: Buffer;
+  readonly start: number;
+  readonly end: number;
+  /** how many KeyValues */
+  readonly n: number;
+}
+export const encodedHeadroomBytes = 64;
+export const encodedTailroomBytes = 16;
+
 export interface KvReader {
   /** Current revision as this reader sees it (inside a write: +1 once it changed something). */
   readonly revision: number;
@@ -33,6 +48,11 @@ export interface KvReader {
    * Errors.Compacted below the compact revision.
    */
   range(key: Uint8Array, end: RangeEnd, revision?: number, limit?: number, countOnly?: boolean): MvccRangeResult;
+  /**
+   * The newest KeyValues of the keys in [key, end) (end not null), at most `limit` (0: all), encoded in place
+   * (see EncodedKvs), with the count of every key in the range. Optional: readers without it use `range`.
+   */
+  rangeLatestEncoded?(key: Uint8Array, end: Uint8Array, limit: number): { kvs: EncodedKvs; count: number; more: boolean; revision: number };
 }
 
 export interface KvWriter extends KvReader {

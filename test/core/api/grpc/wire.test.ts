@@ -34,6 +34,21 @@ describe('wire', () => {
     expect(toNumber(decoded.count)).toBe(7);
   });
 
+  it('frames KeyValues encoded in place without copying them, identically to the copying encoder', () => {
+    const kvs = [kv('a', 'x'.repeat(200), 2), kv('b', 'y', 3)];
+    const body = Buffer.concat(kvs.map((k) => Buffer.concat([Buffer.from(k.length > 127 ? [0x12, (k.length & 0x7f) | 0x80, k.length >> 7] : [0x12, k.length]), Buffer.from(k)])));
+    const buf = Buffer.alloc(64 + body.length + 16);
+    body.copy(buf, 64);
+    const encoded = { buf, start: 64, end: 64 + body.length };
+    const inPlace = frameRange({ header: header(9), kvs: [], encoded, more: true, count: 300 });
+    const copied = frameRange({ header: header(9), kvs, more: true, count: 300 });
+    expect(inPlace.equals(copied)).toBe(true);
+    expect(inPlace.buffer).toBe(buf.buffer); // the KeyValues' own buffer, not a copy
+    const inTxn = frameTxn({ header: header(9), succeeded: true, responses: [{ range: { header: revisionOnlyHeader(9), kvs: [], encoded, more: false, count: 2 } }] });
+    const t = etcdserverpb.TxnResponse.decode(unframe(inTxn));
+    expect(t.responses[0].responseRange?.kvs?.map((k) => Buffer.from(k.key ?? []).toString())).toEqual(['a', 'b']);
+  });
+
   it('leaves out zero and false fields as proto3 does', () => {
     const bytes = unframe(frameRange({ header: header(1), kvs: [], more: false, count: 0 }));
     const expected = etcdserverpb.RangeResponse.encode({

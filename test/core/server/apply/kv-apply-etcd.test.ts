@@ -11,7 +11,7 @@ import Long from 'long';
 import { etcdserverpb, mvccpb } from '../../../../src/core/api/proto';
 import { EtcdError } from '../../../../src/core/errors';
 import {
-  compact, deleteRange, put, range, txn, validateDeleteRange, validatePut, validateRange, validateTxn,
+  compact, deleteRange, kvsOf as listKvs, put, range, txn, validateDeleteRange, validatePut, validateRange, validateTxn,
   type ApplyContext, type ResponseOpResult,
 } from '../../../../src/core/server/apply';
 import type { KvWriter } from '../../../../src/core/storage/mvcc';
@@ -101,7 +101,7 @@ function fromEtcdOp(op: Op): unknown {
   return { txn: { ok: !!t.succeeded, ops: (t.responses ?? []).map(fromEtcdOp), rev: num(t.header?.revision) } };
 }
 function fromOurOp(op: ResponseOpResult): unknown {
-  if ('range' in op) return { range: { kvs: kvsOf(op.range.kvs), count: op.range.count, more: op.range.more, rev: op.range.revision } };
+  if ('range' in op) return { range: { kvs: kvsOf(listKvs(op.range)), count: op.range.count, more: op.range.more, rev: op.range.revision } };
   if ('put' in op) return { put: { prev: op.put.prevKv ? kvsOf([op.put.prevKv]) : [], rev: op.put.revision } };
   if ('deleteRange' in op) return { del: { deleted: op.deleteRange.deleted, prev: kvsOf(op.deleteRange.prevKvs), rev: op.deleteRange.revision } };
   return { txn: { ok: op.txn.succeeded, ops: op.txn.responses.map(fromOurOp), rev: op.txn.revision } };

@@ -1,7 +1,7 @@
 // Expectations from etcd 3.4.23 (probed over gRPC on loopback); kv-apply-etcd.test.ts compares against it live.
 import { etcdserverpb } from '../../../../src/core/api/proto';
 import { EtcdError, Errors } from '../../../../src/core/errors';
-import { compact, deleteRange, put, range, txn, type TxnResult } from '../../../../src/core/server/apply';
+import { compact, deleteRange, kvsOf, put, range, txn, type RangeResult, type TxnResult } from '../../../../src/core/server/apply';
 import type { KvWriter } from '../../../../src/core/storage/mvcc';
 import { b, brief, plain, tempStore, type TempStore } from '../../storage/fixture';
 
@@ -42,7 +42,7 @@ function seed(): void {
 
 const get = (o: etcdserverpb.IRangeRequest) => {
   const r = range(t.store, rangeReq({ key: b('a'), rangeEnd: b('z'), ...o }));
-  return `${r.kvs.map(brief).join(' ')} count=${r.count} more=${r.more} rev=${r.revision}`;
+  return `${kvsOf(r).map(brief).join(' ')} count=${r.count} more=${r.more} rev=${r.revision}`;
 };
 
 describe('kv-apply range', () => {
@@ -193,7 +193,7 @@ describe('kv-apply txn', () => {
     expect(r.succeeded).toBe(true);
     expect(r.revision).toBe(9);
     const shape = (x: TxnResult): unknown => x.responses.map((op) =>
-      'put' in op ? `put@${op.put.revision}` : 'range' in op ? `range@${op.range.revision}:${op.range.kvs.map(brief).join(',')}` :
+      'put' in op ? `put@${op.put.revision}` : 'range' in op ? `range@${op.range.revision}:${kvsOf(op.range).map(brief).join(',')}` :
         'deleteRange' in op ? `del@${op.deleteRange.revision}:${op.deleteRange.deleted}` : { txn: op.txn.revision, ops: shape(op.txn) });
     expect(shape(r)).toEqual(['put@9', 'range@9:a=2@2/4/2', { txn: 0, ops: ['range@9:n1=v@9/9/1', 'put@9'] }, 'del@9:0']);
     expect(get({ key: b('n2'), rangeEnd: undefined })).toBe('n2=v@9/9/1 count=1 more=false rev=9');
@@ -212,7 +212,7 @@ describe('kv-apply txn', () => {
     const r = write((w) => txn(w, txnReq({ success: [P('q', '1'), { requestTxn: { compare: [{ key: b('q'), target: 0, result: 0, version: 0 }], success: [R('q')] } }] })));
     const nested = r.responses[1] as { txn: TxnResult };
     expect(nested.txn.succeeded).toBe(true);
-    expect((nested.txn.responses[0] as { range: { kvs: Uint8Array[] } }).range.kvs.map(brief)).toEqual(['q=1@9/9/1']);
+    expect(kvsOf((nested.txn.responses[0] as { range: RangeResult }).range).map(brief)).toEqual(['q=1@9/9/1']);
   });
 
   it('checks taken ops before applying any: missing key for ignore_value, range revisions', () => {
