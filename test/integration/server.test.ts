@@ -1,0 +1,88 @@
+// `cairn server` as a process: flags refused by name, clean stop on SIGTERM with etcd's log lines, the HTTP
+// endpoints, UNIMPLEMENTED (saying so) for RPCs whose issue has not landed, and restart keeping data and ids.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { etcdserverpb, toNumber } from '../../src/core/api/proto';
+import { RUN_JS, startServer, tempDir, type ServerProc } from '../helpers/procs';
+import { RawClient, grpcError } from '../helpers/grpc';
+
+function runServer(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stderr: string; stdout: string } {
+  const dir = tempDir('srv-args');
+  try {
+    const r = spawnSync(process.execPath, [RUN_JS, 'server', '--data-dir', path.join(dir, 'd'), ...args], {
+      cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 15000,
+    });
+    return { code: r.status, stderr: r.stderr, stdout: r.stdout };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('cairn server (process)', () => {
+  it('refuses a flag for something not built yet, by name, without starting', () => {
+    const r = runServer(['--cert-file', '/nonexistent.pem']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('--cert-file is not supported yet');
+  });
+
+  it('refuses an unknown flag with etcd\'s wording', () => {
+    const r = runServer(['--no-such-flag']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('flag provided but not defined: -no-such-flag');
+  });
+
+  it('refuses a cluster of several members, saying when it arrives', () => {
+    const r = runServer(['--name', 'a', '--initial-cluster', 'a=http://127.0.0.1:1,b=http://127.0.0.1:2',
+      '--initial-advertise-peer-urls', 'http://127.0.0.1:1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr + r.stdout).toMatch(/more than one member are not supported yet/);
+  });
+
+  describe('running', () => {
+    let sp: ServerProc;
+    beforeAll(async () => { sp = await startServer('cairn'); });
+    afterAll(async () => sp?.destroy());
+
+    it('serves /health and /version over HTTP/1.1 on the client port', async () => {
+      expect(await (await fetch(`http://${sp.endpoint}/health`)).json()).toEqual({ health: 'true' });
+      expect(await (await fetch(`http://${sp.endpoint}/version`)).json()).toEqual({ etcdserver: '3.4.23', etcdcluster: '3.4.0' });
+    });
+
+    it('answers RPCs whose issue has not landed with UNIMPLEMENTED, saying so', async () => {
+      const c = new RawClient(sp.endpoint);
+      try {
+        await expect(c.callRaw('/etcdserverpb.Lease/LeaseGrant', Buffer.from(etcdserverpb.LeaseGrantRequest.encode({ TTL: 10 }).finish())))
+          .rejects.toMatchObject({ code: 12 });
+        const err = await c.callRaw('/etcdserverpb.Lease/LeaseGrant', Buffer.alloc(0)).catch((e: unknown) => grpcError(e));
+        expect((err as { details: string }).details).toMatch(/not implemented yet/);
+      } finally {
+        c.close();
+      }
+    });
+
+    it('stops cleanly on SIGTERM with etcd\'s lines, and restarts with its data, ids and a new term', async () => {
+      const c = new RawClient(sp.endpoint);
+      await c.call('/etcdserverpb.KV/Put', etcdserverpb.PutRequest, etcdserverpb.PutResponse, { key: Buffer.from('k'), value: Buffer.from('v') });
+      const before = await c.call('/etcdserverpb.Maintenance/Status', etcdserverpb.StatusRequest, etcdserverpb.StatusResponse, {});
+      c.close();
+      expect(await sp.stop()).toBe(0);
+      const log = sp.log();
+      expect(log).toMatch(/"msg":"received signal; shutting down","signal":"terminated"/);
+      expect(log).toMatch(/"msg":"closed etcd server"/);
+      await sp.restart();
+      const c2 = new RawClient(sp.endpoint);
+      try {
+        const r = await c2.call('/etcdserverpb.KV/Range', etcdserverpb.RangeRequest, etcdserverpb.RangeResponse, { key: Buffer.from('k') });
+        expect(Buffer.from(r.kvs[0]?.value ?? []).toString()).toBe('v');
+        const after = await c2.call('/etcdserverpb.Maintenance/Status', etcdserverpb.StatusRequest, etcdserverpb.StatusResponse, {});
+        expect(after.header?.memberId?.toString()).toBe(before.header?.memberId?.toString());
+        expect(toNumber(after.raftTerm)).toBe(toNumber(before.raftTerm) + 1);
+        expect(toNumber(after.header?.revision)).toBe(toNumber(before.header?.revision));
+      } finally {
+        c2.close();
+      }
+      expect(sp.log()).toMatch(/"msg":"restarting local member"/);
+    });
+  });
+});
