@@ -65,6 +65,7 @@ export class EtcdServer {
   /** decoded requests proposed by this process, by id, so apply need not decode them again */
   private readonly localRequests = new Map<number, Decoded>();
   private readonly idBytes: Buffer;
+  private readonly etcdRequestIdVarintBytes: number;
   private readonly eventListeners: Array<(revision: number, events: readonly AppliedEvent[]) => void> = [];
   private stopped = false;
   // physical compaction runs in bounded steps between other work; these wait for it to finish
@@ -86,6 +87,11 @@ export class EtcdServer {
     this.version = parts.version;
     this.waiters = new Waiters<Result>((parts.clock ?? Date.now)());
     this.idBytes = headerIdBytes(this.clusterId, this.memberId);
+    const now = BigInt((parts.clock ?? Date.now)());
+    let reqId = ((this.memberId & 0xffffn) << 48n) | ((now & ((1n << 40n) - 1n)) << 8n);
+    let n = 1;
+    for (reqId >>= 7n; reqId > 0n; reqId >>= 7n) n++;
+    this.etcdRequestIdVarintBytes = n;
     this.consensus.onCommitted((entries) => this.applyEntries(entries));
   }
 
@@ -236,7 +242,7 @@ export class EtcdServer {
     if (this.stopped) raise(Errors.Stopped);
     const { id, promise } = this.waiters.register();
     const data = encodeInternal(id, field, requestBytes);
-    if (data.length > this.limits.maxRequestBytes) {
+    if (this.etcdProposalBytes(requestBytes.length) > this.limits.maxRequestBytes) {
       this.waiters.fail(id, new EtcdError(Errors.RequestTooLarge.code, Errors.RequestTooLarge.message));
       return promise;
     }
@@ -248,6 +254,17 @@ export class EtcdServer {
     }
     this.localRequests.set(id, Object.assign(new cairnpb.InternalRequest(), decoded, { id }));
     return promise;
+  }
+
+  /**
+   * The size etcd 3.4 checks against --max-request-bytes for the same request: its marshalled
+   * InternalRaftRequest{header (field 100) = RequestHeader{ID}, <request field>}, where the ID starts with the
+   * member id's low 16 bits (so its varint size depends on the member). Drawing the line at the same byte as
+   * etcd keeps "etcdserver: request is too large" where clients expect it.
+   */
+  private etcdProposalBytes(requestBytes: number): number {
+    const header = 1 + this.etcdRequestIdVarintBytes;
+    return 2 + varintLen(header) + header + 1 + varintLen(requestBytes) + requestBytes;
   }
 
   private applyEntries(entries: readonly CommittedEntry[]): void {

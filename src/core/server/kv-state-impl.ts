@@ -29,18 +29,24 @@ function txnResult(r: TxnResult): Extract<ApplyResult, { kind: 'txn' }> {
   return { kind: 'txn', revision: r.revision, succeeded: r.succeeded, responses: r.responses.map(opOut) };
 }
 
+/**
+ * No lease can exist before the lease issue lands (LeaseGrant answers UNIMPLEMENTED), so a put naming one gets
+ * etcd's "requested lease not found", as it would from etcd for an unknown lease.
+ */
+const NO_LEASES: apply.ApplyContext = { leaseExists: () => false };
+
 /** Applies one decoded request to the entry's writer. */
 function applyRequest(w: KvWriter, req: cairnpb.IInternalRequest | null): ApplyResult | undefined {
   if (!req) return undefined;
   if (req.put) {
-    const r = apply.put(w, req.put);
+    const r = apply.put(w, req.put, NO_LEASES);
     return { kind: 'put', revision: r.revision, prevKv: r.prevKv };
   }
   if (req.deleteRange) {
     const r = apply.deleteRange(w, req.deleteRange);
     return { kind: 'deleteRange', revision: r.revision, deleted: r.deleted, prevKvs: r.prevKvs };
   }
-  if (req.txn) return txnResult(apply.txn(w, req.txn));
+  if (req.txn) return txnResult(apply.txn(w, req.txn, NO_LEASES));
   if (req.compaction) {
     const r = apply.compact(w, req.compaction);
     return { kind: 'compaction', revision: r.revision };

@@ -6,6 +6,7 @@ import { EtcdError, GrpcCode, notYet } from '../../errors';
 import type { EtcdServer } from '../../server/etcd-server';
 import { frameRange, framePut, frameDelete, frameTxn, frameHeaderOnly } from './wire';
 import type { HeaderFields } from './wire';
+import { checkWire, loadWireCheck } from './wire-check';
 
 /** The slice of the transport the services need (see transport/). */
 export interface ServiceRegistry {
@@ -36,7 +37,8 @@ function headerObject(h: HeaderFields, server: EtcdServer): etcdserverpb.IRespon
   };
 }
 
-function decode<T>(fn: (b: Buffer) => T, bytes: Buffer): T {
+function decode<T>(fullName: string, fn: (b: Buffer) => T, bytes: Buffer): T {
+  checkWire(fullName, bytes); // etcd's errors for malformed bytes (protobufjs would skip wrong wire types)
   try {
     return fn(bytes);
   } catch (err) {
@@ -46,17 +48,18 @@ function decode<T>(fn: (b: Buffer) => T, bytes: Buffer): T {
 }
 
 export function registerServices(reg: ServiceRegistry, server: EtcdServer): void {
+  loadWireCheck();
   const KV = '/etcdserverpb.KV/';
   reg.addUnaryFramed(KV + 'Range', (b) => {
-    const out = server.range(decode((x) => etcdserverpb.RangeRequest.decode(x), b));
+    const out = server.range(decode('.etcdserverpb.RangeRequest', (x) => etcdserverpb.RangeRequest.decode(x), b));
     return out instanceof Promise ? out.then(frameRange) : frameRange(out);
   });
-  reg.addUnaryFramed(KV + 'Put', (b) => server.put(decode((x) => etcdserverpb.PutRequest.decode(x), b), b).then(framePut));
+  reg.addUnaryFramed(KV + 'Put', (b) => server.put(decode('.etcdserverpb.PutRequest', (x) => etcdserverpb.PutRequest.decode(x), b), b).then(framePut));
   reg.addUnaryFramed(KV + 'DeleteRange', (b) =>
-    server.deleteRange(decode((x) => etcdserverpb.DeleteRangeRequest.decode(x), b), b).then(frameDelete));
-  reg.addUnaryFramed(KV + 'Txn', (b) => server.txn(decode((x) => etcdserverpb.TxnRequest.decode(x), b), b).then(frameTxn));
+    server.deleteRange(decode('.etcdserverpb.DeleteRangeRequest', (x) => etcdserverpb.DeleteRangeRequest.decode(x), b), b).then(frameDelete));
+  reg.addUnaryFramed(KV + 'Txn', (b) => server.txn(decode('.etcdserverpb.TxnRequest', (x) => etcdserverpb.TxnRequest.decode(x), b), b).then(frameTxn));
   reg.addUnaryFramed(KV + 'Compact', (b) =>
-    server.compact(decode((x) => etcdserverpb.CompactionRequest.decode(x), b), b).then(frameHeaderOnly));
+    server.compact(decode('.etcdserverpb.CompactionRequest', (x) => etcdserverpb.CompactionRequest.decode(x), b), b).then(frameHeaderOnly));
 
   const M = '/etcdserverpb.Maintenance/';
   reg.addUnaryFramed(M + 'Status', () => {
@@ -74,7 +77,7 @@ export function registerServices(reg: ServiceRegistry, server: EtcdServer): void
     });
   });
   reg.addUnaryFramed(M + 'HashKV', (b) => {
-    const req = decode((x) => etcdserverpb.HashKVRequest.decode(x), b);
+    const req = decode('.etcdserverpb.HashKVRequest', (x) => etcdserverpb.HashKVRequest.decode(x), b);
     const h = server.hashKV(toNumber(req.revision));
     return frameOf(etcdserverpb.HashKVResponse, {
       header: headerObject(h.header, server),
@@ -84,7 +87,7 @@ export function registerServices(reg: ServiceRegistry, server: EtcdServer): void
     });
   });
   reg.addUnaryFramed(M + 'Alarm', (b) => {
-    const req = decode((x) => etcdserverpb.AlarmRequest.decode(x), b);
+    const req = decode('.etcdserverpb.AlarmRequest', (x) => etcdserverpb.AlarmRequest.decode(x), b);
     if (req.action !== etcdserverpb.AlarmRequest.AlarmAction.GET) {
       throw notYet('Maintenance.Alarm ACTIVATE/DEACTIVATE', 'alarms arrive with the quota and corruption-check issue');
     }
