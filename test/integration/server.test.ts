@@ -49,6 +49,21 @@ describe('cairn server (process)', () => {
       expect(await (await fetch(`http://${sp.endpoint}/version`)).json()).toEqual({ etcdserver: '3.4.23', etcdcluster: '3.4.0' });
     });
 
+    it('serves the /v3 JSON gateway over the same handlers as gRPC', async () => {
+      const post = async (path: string, body: unknown) => {
+        const res = await fetch(`http://${sp.endpoint}${path}`, { method: 'POST', body: JSON.stringify(body) });
+        return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+      };
+      const put = await post('/v3/kv/put', { key: Buffer.from('gw').toString('base64'), value: Buffer.from('json').toString('base64') });
+      expect(put.status).toBe(200);
+      const got = await post('/v3/kv/range', { key: Buffer.from('gw').toString('base64') });
+      expect(got.json.count).toBe('1');
+      expect((got.json.kvs as Array<{ value: string }>)[0].value).toBe(Buffer.from('json').toString('base64'));
+      const bad = await post('/v3/kv/put', { value: 'eA==' });
+      expect(bad.status).toBe(400);
+      expect(bad.json).toEqual({ error: 'etcdserver: key is not provided', message: 'etcdserver: key is not provided', code: 3 });
+    });
+
     it('answers RPCs whose issue has not landed with UNIMPLEMENTED, saying so', async () => {
       const c = new RawClient(sp.endpoint);
       try {

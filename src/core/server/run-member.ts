@@ -12,7 +12,10 @@ import { EtcdServer } from './etcd-server';
 import type { MemberInfo } from './etcd-server';
 import { SingleNodeConsensus, SINGLE_NODE_DEFAULTS } from './single-node';
 import { idToHex } from './ids';
-import { EtcdError } from '../errors';
+import { EtcdError, GrpcCode } from '../errors';
+import { createGatewayHandler, type GrpcInvoke } from '../api/gateway';
+import type { ServiceRegistry } from '../api/grpc/services';
+import type { HttpFallback } from '../api/transport';
 import { Wal } from '../wal';
 import { etcdserverpb } from '../api/proto';
 import { startPeriodicCompactor, startRevisionCompactor, type Compactor, type CompactorHost } from './auto-compactor';
@@ -129,12 +132,28 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
     maxConcurrentStreams: cfg.maxConcurrentStreams,
     logger: log,
   });
-  registerServices(grpc, server);
-  grpc.setHttpFallback(httpHandler({
+  // every unary handler is also reachable from the /v3/* JSON gateway, which calls it like the gRPC transport
+  const unary = new Map<string, Parameters<ServiceRegistry['addUnaryFramed']>[1]>();
+  const unimplemented = new Map<string, string>();
+  registerServices({
+    addUnaryFramed: (path, h) => { grpc.addUnaryFramed(path, h); unary.set(path, h); },
+    addUnimplemented: (path, m) => { grpc.addUnimplemented(path, m); unimplemented.set(path, m); },
+  }, server);
+  const maxRecv = cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES;
+  const invoke: GrpcInvoke = async (path, request) => {
+    // the check the gRPC transport makes (etcd's gateway goes through its gRPC server)
+    if (request.length > maxRecv) throw new EtcdError(GrpcCode.RESOURCE_EXHAUSTED, `grpc: received message larger than max (${request.length} vs. ${maxRecv})`);
+    const h = unary.get(path);
+    if (h !== undefined) return h(request);
+    throw new EtcdError(GrpcCode.UNIMPLEMENTED, unimplemented.get(path) ?? `unknown method ${path}`);
+  };
+  const gateway = cfg.enableGrpcGateway ? createGatewayHandler(invoke, { maxRequestBytes: cfg.maxRequestBytes }) : null;
+  const plain: HttpFallback = httpHandler({
     version: ETCD_API_VERSION,
     clusterVersion: ETCD_CLUSTER_VERSION,
     healthy: () => fatal === null && consensus.status().leader !== 0n,
-  }));
+  });
+  grpc.setHttpFallback((req, res) => { if (!gateway?.(req, res)) plain(req, res); });
   const clientPorts: number[] = [];
   for (const url of cfg.listenClientUrls) {
     if (url.protocol !== 'http:') {

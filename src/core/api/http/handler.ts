@@ -1,5 +1,5 @@
-// The plain HTTP endpoints on the client port, beside gRPC: /health, /livez, /readyz, /version. The /v3/*
-// JSON gateway is not served yet: it answers 501 saying so.
+// The plain HTTP endpoints on the client port, beside gRPC and the /v3/* JSON gateway: /health, /livez,
+// /readyz, /version.
 import type * as http2 from 'node:http2';
 
 export interface HttpTarget {
@@ -30,9 +30,6 @@ export function httpHandler(target: HttpTarget): (req: http2.Http2ServerRequest,
       case '/version':
         return send(res, 200, JSON.stringify({ etcdserver: target.version, etcdcluster: target.clusterVersion }));
       default:
-        if (pathname.startsWith('/v3/')) {
-          return send(res, 501, JSON.stringify({ error: 'cairn: the /v3/* JSON gateway is not implemented yet', code: 12, message: 'cairn: the /v3/* JSON gateway is not implemented yet' }));
-        }
         return send(res, 404, '404 page not found\n', 'text/plain; charset=utf-8');
     }
   };
