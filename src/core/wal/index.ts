@@ -20,4 +20,4 @@ export {
   WalNotFoundError,
   WalOverloadedError,
 } from './errors';
-export { crc32c } from './crc32c';
+export { crc32c } from '../util/crc32c';

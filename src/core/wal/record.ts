@@ -13,7 +13,7 @@
  * record verifiable on its own, which keeps segment release and tail repair simple.
  * Integers are little endian; index, term and commit are u64 holding JS safe integers.
  */
-import { crc32c } from './crc32c';
+import { crc32c } from '../util/crc32c';
 import type { HardState, WalEntry, WalMetadata } from './types';
 
 export const RECORD_HEADER_BYTES = 9;

@@ -1,4 +1,4 @@
-import { crc32c } from '../../../src/core/wal/crc32c';
+import { crc32c } from '../../../src/core/util/crc32c';
 
 function crc32cBitwise(bytes: Uint8Array): number {
   let crc = ~0;
