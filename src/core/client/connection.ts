@@ -1,0 +1,62 @@
+// One gRPC channel to one endpoint (grpc-js), with the transport credentials and keepalive etcdctl would use.
+import * as fs from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import type { ClientOptions, TlsOptions } from './client-options';
+import { keepAliveTimeMinMs, maxReceiveMessageBytes, maxSendMessageBytes } from './client-options';
+import type { Endpoint } from './endpoint';
+
+function tlsCredentials(tls: TlsOptions | undefined): grpc.ChannelCredentials {
+  const read = (file: string | undefined) => (file === undefined ? null : fs.readFileSync(file));
+  const verify: grpc.VerifyOptions = tls?.insecureSkipVerify ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : {};
+  return grpc.credentials.createSsl(read(tls?.caFile), read(tls?.keyFile), read(tls?.certFile), verify);
+}
+
+export function credentialsFor(endpoint: Endpoint, opts: ClientOptions): grpc.ChannelCredentials {
+  switch (endpoint.transport) {
+    case 'plain': return grpc.credentials.createInsecure();
+    case 'tls': return tlsCredentials(opts.tls);
+    case 'configured': return opts.tls === undefined ? grpc.credentials.createInsecure() : tlsCredentials(opts.tls);
+  }
+}
+
+export function channelOptions(endpoint: Endpoint, opts: ClientOptions): grpc.ChannelOptions {
+  const o: grpc.ChannelOptions = {
+    'grpc.max_receive_message_length': maxReceiveMessageBytes,
+    'grpc.max_send_message_length': maxSendMessageBytes,
+    'grpc.keepalive_permit_without_calls': 0,
+    'grpc.enable_retries': 0,
+  };
+  if (opts.keepAliveTimeMs > 0) {
+    o['grpc.keepalive_time_ms'] = Math.max(opts.keepAliveTimeMs, keepAliveTimeMinMs);
+    o['grpc.keepalive_timeout_ms'] = opts.keepAliveTimeoutMs;
+  }
+  if (opts.tls?.serverName) o['grpc.ssl_target_name_override'] = opts.tls.serverName;
+  else if (endpoint.transport !== 'plain') o['grpc.default_authority'] = endpoint.target.startsWith('unix:') ? 'localhost' : endpoint.target;
+  return o;
+}
+
+export class Connection {
+  readonly client: grpc.Client;
+
+  constructor(readonly endpoint: Endpoint, opts: ClientOptions) {
+    this.client = new grpc.Client(endpoint.target, credentialsFor(endpoint, opts), channelOptions(endpoint, opts));
+  }
+
+  unary(path: string, body: Buffer, metadata: grpc.Metadata, deadline: number): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      this.client.makeUnaryRequest(
+        path,
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        body,
+        metadata,
+        { deadline },
+        (err, res) => (err ? reject(err) : resolve(res as Buffer)),
+      );
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
