@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import Long from 'long';
 import { etcdserverpb } from '../../src/core/api/proto';
 import { RawClient } from './grpc';
+import { RUN_JS } from './procs';
 
 /** etcdctl runs are short; one that outlives this is stuck (e.g. waiting on stdin). */
 export const etcdctlTimeoutMs = 20000;
@@ -31,10 +32,24 @@ function etcdctlEnv(): NodeJS.ProcessEnv {
   return { ...env, ETCDCTL_API: '3' };
 }
 
+/** The client a command line runs through: the real etcdctl 3.4, or `cairn ctl` (node bin/run.js ctl). */
+export type CtlTool = 'etcdctl' | 'cairn ctl';
+
 /** Runs `etcdctl --endpoints <endpoint> ...args` (API v3) with optional stdin; stdout kept as raw bytes. */
 export function runEtcdctl(endpoint: string, args: readonly string[], input?: string | Buffer, timeoutMs = etcdctlTimeoutMs): Promise<CtlOutput> {
+  return runCtl('etcdctl', endpoint, args, input, timeoutMs);
+}
+
+/** Runs the command line through `tool`; cairn ctl's own name in its output is written as etcdctl's. */
+export async function runCtl(tool: CtlTool, endpoint: string, args: readonly string[], input?: string | Buffer, timeoutMs = etcdctlTimeoutMs): Promise<CtlOutput> {
+  if (tool === 'etcdctl') return spawnCtl('etcdctl', ['--endpoints', endpoint, ...args], input, timeoutMs);
+  const r = await spawnCtl(process.execPath, [RUN_JS, 'ctl', '--endpoints', endpoint, ...args], input, timeoutMs);
+  return { ...r, stderr: r.stderr.replace(/cairn ctl/g, 'etcdctl'), stdout: /cairn ctl/.test(r.stdout.toString('latin1')) ? Buffer.from(r.stdout.toString('latin1').replace(/cairn ctl/g, 'etcdctl'), 'latin1') : r.stdout };
+}
+
+function spawnCtl(cmd: string, argv: readonly string[], input: string | Buffer | undefined, timeoutMs: number): Promise<CtlOutput> {
   return new Promise((resolve, reject) => {
-    const p = spawn('etcdctl', ['--endpoints', endpoint, ...args], {
+    const p = spawn(cmd, argv, {
       env: etcdctlEnv(),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -251,24 +266,29 @@ export class EtcdctlDiff {
   constructor(
     readonly etcd: MemberIdentity,
     readonly cairn: MemberIdentity,
+    /** the client run against cairn (etcd always gets the real etcdctl) */
+    readonly cairnTool: CtlTool = 'etcdctl',
   ) {}
 
-  static async connect(etcdEndpoint: string, cairnEndpoint: string): Promise<EtcdctlDiff> {
+  static async connect(etcdEndpoint: string, cairnEndpoint: string, cairnTool: CtlTool = 'etcdctl'): Promise<EtcdctlDiff> {
     const [e, c] = await Promise.all([memberIdentity(etcdEndpoint), memberIdentity(cairnEndpoint)]);
-    return new EtcdctlDiff(e, c);
+    return new EtcdctlDiff(e, c, cairnTool);
   }
 
   async run(args: readonly string[], opts: DiffOptions = {}): Promise<DiffResult> {
     const [e, c] = await Promise.all([
       runEtcdctl(this.etcd.endpoint, args, opts.input, opts.timeoutMs),
-      runEtcdctl(this.cairn.endpoint, args, opts.input, opts.timeoutMs),
+      runCtl(this.cairnTool, this.cairn.endpoint, args, opts.input, opts.timeoutMs),
     ]);
-    const etcd = describeRun(e, this.etcd, opts);
+    // clientv3's zap warnings (retrying of unary invoker failed …) are Go client internals cairn ctl does not
+    // reproduce: dropped from etcdctl's stderr when the other side is cairn ctl
+    const zapFree = (r: CtlOutput): CtlOutput => ({ ...r, stderr: r.stderr.split('\n').filter((l) => !l.startsWith('{"level":')).join('\n') });
+    const etcd = describeRun(this.cairnTool === 'etcdctl' ? e : zapFree(e), this.etcd, opts);
     const cairn = describeRun(c, this.cairn, opts);
     const r = { args, etcd, cairn, same: etcd === cairn };
     this.results.push(r);
     const log = process.env.CAIRN_CTL_DIFF_LOG; // debugging: every compared pair, e.g. CAIRN_CTL_DIFF_LOG=/tmp/d.log
-    if (log) fs.appendFileSync(log, `${r.same ? 'SAME' : 'DIFFERENT'} $ etcdctl ${args.join(' ')}\n=== etcd\n${etcd}\n${r.same ? '' : `=== cairn\n${cairn}\n`}\n`);
+    if (log) fs.appendFileSync(log, `${r.same ? 'SAME' : 'DIFFERENT'} $ ${this.cairnTool} ${args.join(' ')}\n=== etcd\n${etcd}\n${r.same ? '' : `=== cairn\n${cairn}\n`}\n`);
     return r;
   }
 
