@@ -27,7 +27,15 @@ export interface ServerLimits {
   readonly compactionBatchLimit: number;
   /** pause between compaction steps (etcd's --compaction-sleep-interval); 0: the next turn of the event loop */
   readonly compactionSleepIntervalMs: number;
+  /**
+   * plain ranges whose KeyValues exceed this many bytes are sent chunk by chunk from a pinned read snapshot
+   * instead of being built whole in memory (default rangeStreamAboveBytesDefault)
+   */
+  readonly rangeStreamAboveBytes?: number;
 }
+
+/** 1 MiB: below it one buffer is cheapest; above it, memory per large response stays a chunk or two. */
+export const rangeStreamAboveBytesDefault = 1024 * 1024;
 
 export interface ServerLogger {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -120,8 +128,8 @@ export class EtcdServer {
   }
 
   private rangeNow(req: etcdserverpb.RangeRequest): RangeOut {
-    const r = this.kv.range(req);
-    return { header: this.header(r.revision), kvs: r.kvs, encoded: r.encoded, more: r.more, count: r.count };
+    const r = this.kv.range(req, this.limits.rangeStreamAboveBytes ?? rangeStreamAboveBytesDefault);
+    return { header: this.header(r.revision), kvs: r.kvs, encoded: r.encoded, stream: r.stream, more: r.more, count: r.count };
   }
 
   async put(req: etcdserverpb.PutRequest, requestBytes: Uint8Array): Promise<PutOut> {

@@ -68,8 +68,8 @@ class LmdbKvState implements KvState {
   validateDeleteRange(req: etcdserverpb.IDeleteRangeRequest): void { apply.validateDeleteRange(req); }
   validateTxn(req: etcdserverpb.ITxnRequest, maxTxnOps: number): void { apply.validateTxn(req, maxTxnOps); }
 
-  range(req: etcdserverpb.IRangeRequest): RangeResult {
-    return apply.range(this.store, req);
+  range(req: etcdserverpb.IRangeRequest, streamAboveBytes?: number): RangeResult {
+    return apply.range(this.store, req, streamAboveBytes);
   }
 
   isReadOnlyTxn(req: etcdserverpb.ITxnRequest): boolean {

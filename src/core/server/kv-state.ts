@@ -1,7 +1,7 @@
 // What the member needs from the storage engine: etcd's KV semantics over MVCC, the consistent index, and the
 // batch apply of committed entries. Implemented over storage/mvcc and server/apply in kv-state-impl.ts.
 import type { cairnpb, etcdserverpb } from '../api/proto';
-import type { EncodedKvsOut, OpOut } from '../api/grpc/wire';
+import type { EncodedKvsOut, KvsPieces, OpOut } from '../api/grpc/wire';
 import type { EtcdError } from '../errors';
 import type { MvccEvent } from '../storage/mvcc';
 
@@ -26,6 +26,8 @@ export interface RangeResult {
   readonly revision: number;
   readonly kvs: readonly Uint8Array[];
   readonly encoded?: EncodedKvsOut;
+  /** a large range read lazily (KvState.range with streamAboveBytes); whoever gets it closes it */
+  readonly stream?: KvsPieces;
   readonly more: boolean;
   readonly count: number;
 }
@@ -38,7 +40,8 @@ export interface KvState {
   validatePut(req: etcdserverpb.IPutRequest): void;
   validateDeleteRange(req: etcdserverpb.IDeleteRangeRequest): void;
   validateTxn(req: etcdserverpb.ITxnRequest, maxTxnOps: number): void;
-  range(req: etcdserverpb.IRangeRequest): RangeResult;
+  /** with `streamAboveBytes`, a plain range larger than that comes back as a stream (RangeResult.stream) */
+  range(req: etcdserverpb.IRangeRequest, streamAboveBytes?: number): RangeResult;
   isReadOnlyTxn(req: etcdserverpb.ITxnRequest): boolean;
   isSerializableTxn(req: etcdserverpb.ITxnRequest): boolean;
   readOnlyTxn(req: etcdserverpb.ITxnRequest): Extract<ApplyResult, { kind: 'txn' }>;

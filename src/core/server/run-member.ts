@@ -4,7 +4,7 @@ import { parseServerConfig, ConfigError, loggerOptionsOf, verifyBootstrapCluster
 import type { ServerConfig } from './config';
 import { createLogger, EtcdMessages } from '../log';
 import type { Logger, EtcdMessage, LogFields } from '../log';
-import { GrpcServer } from '../api/transport';
+import { GrpcServer, joinFrameStream } from '../api/transport';
 import { registerServices } from '../api/grpc/services';
 import { httpHandler } from '../api/http/handler';
 import { layoutOf, openMember } from './bootstrap';
@@ -144,7 +144,10 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
     // the check the gRPC transport makes (etcd's gateway goes through its gRPC server)
     if (request.length > maxRecv) throw new EtcdError(GrpcCode.RESOURCE_EXHAUSTED, `grpc: received message larger than max (${request.length} vs. ${maxRecv})`);
     const h = unary.get(path);
-    if (h !== undefined) return h(request);
+    if (h !== undefined) {
+      const out = await h(request);
+      return out instanceof Uint8Array ? out : joinFrameStream(out);
+    }
     throw new EtcdError(GrpcCode.UNIMPLEMENTED, unimplemented.get(path) ?? `unknown method ${path}`);
   };
   const gateway = cfg.enableGrpcGateway ? createGatewayHandler(invoke, { maxRequestBytes: cfg.maxRequestBytes }) : null;

@@ -4,13 +4,14 @@
 import { etcdserverpb, toNumber, longOf } from '../proto';
 import { EtcdError, GrpcCode, notYet } from '../../errors';
 import type { EtcdServer } from '../../server/etcd-server';
-import { frameRange, framePut, frameDelete, frameTxn, frameHeaderOnly } from './wire';
+import { frameRangeResponse, framePut, frameDelete, frameTxn, frameHeaderOnly } from './wire';
+import type { FrameStream } from '../transport/types';
 import type { HeaderFields } from './wire';
 import { checkWire, loadWireCheck } from './wire-check';
 
 /** The slice of the transport the services need (see transport/). */
 export interface ServiceRegistry {
-  addUnaryFramed(path: string, handler: (req: Buffer) => Buffer | Promise<Buffer>): void;
+  addUnaryFramed(path: string, handler: (req: Buffer) => Buffer | FrameStream | Promise<Buffer | FrameStream>): void;
   addUnimplemented(path: string, message: string): void;
 }
 
@@ -52,7 +53,7 @@ export function registerServices(reg: ServiceRegistry, server: EtcdServer): void
   const KV = '/etcdserverpb.KV/';
   reg.addUnaryFramed(KV + 'Range', (b) => {
     const out = server.range(decode('.etcdserverpb.RangeRequest', (x) => etcdserverpb.RangeRequest.decode(x), b));
-    return out instanceof Promise ? out.then(frameRange) : frameRange(out);
+    return out instanceof Promise ? out.then(frameRangeResponse) : frameRangeResponse(out);
   });
   reg.addUnaryFramed(KV + 'Put', (b) => server.put(decode('.etcdserverpb.PutRequest', (x) => etcdserverpb.PutRequest.decode(x), b), b).then(framePut));
   reg.addUnaryFramed(KV + 'DeleteRange', (b) =>

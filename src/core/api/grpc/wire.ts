@@ -2,6 +2,8 @@
 // already encoded mvccpb.KeyValue bytes; these encoders splice them in as they are, compute every length once
 // up front and write the whole gRPC frame (5-byte prefix + message) into one Buffer: no re-encoding, no
 // second pass to learn a size. Field numbers follow proto/rpc.proto.
+import assert from 'node:assert';
+import type { FrameStream } from '../transport/types';
 
 /** Bytes a non-negative integer (< 2^53) takes as a varint. */
 export function varintSize(n: number): number {
@@ -113,7 +115,15 @@ const repeatedSize = (items: readonly Uint8Array[]) => {
 // ---- result shapes produced by the apply layer (encoded KeyValues as bytes) ----
 /** KeyValues already encoded as the repeated `kvs` field in buf[start, end), with room around them (see storage). */
 export interface EncodedKvsOut { readonly buf: Buffer; readonly start: number; readonly end: number }
-export interface RangeOut { header: HeaderFields; kvs: readonly Uint8Array[]; encoded?: EncodedKvsOut; more: boolean; count: number }
+/** The `kvs` fields of a large range, produced a piece at a time (storage's EncodedKvsStream). */
+export interface KvsPieces {
+  /** bytes of all the `kvs` fields */
+  readonly size: number;
+  /** the next whole fields, about `maxBytes`, or undefined after the last */
+  next(maxBytes: number): Buffer | undefined;
+  close(): void;
+}
+export interface RangeOut { header: HeaderFields; kvs: readonly Uint8Array[]; encoded?: EncodedKvsOut; stream?: KvsPieces; more: boolean; count: number }
 export interface PutOut { header: HeaderFields; prevKv?: Uint8Array | null }
 export interface DeleteOut { header: HeaderFields; deleted: number; prevKvs: readonly Uint8Array[] }
 export interface TxnOut { header: HeaderFields; succeeded: boolean; responses: readonly OpOut[] }
@@ -170,13 +180,75 @@ function writeTxn(w: FrameWriter, r: TxnOut): void {
   for (const op of r.responses) { w.byte(0x1a); w.varint(sizeOp(op)); writeOp(w, op); }
 }
 
+/** The Range answer for the transport: a whole frame, or for a streamed range the frame in pieces. */
+export function frameRangeResponse(r: RangeOut): Buffer | FrameStream {
+  return r.stream ? new RangeFramePieces(r, r.stream) : frameRange(r);
+}
+
 /** A whole gRPC frame (prefix + RangeResponse). */
 export function frameRange(r: RangeOut): Buffer {
+  assert(r.stream === undefined, 'wire: a streamed range is framed by frameRangeResponse');
   if (r.encoded) return frameRangeInPlace(r, r.encoded);
   const w = new FrameWriter(sizeRange(r));
   writeRange(w, r);
   return w.finish();
 }
+/** Pieces of a streamed range: header part (prefix + header), then the KeyValues, then `more` and `count`. */
+export const rangePieceBytes = 256 * 1024;
+
+class RangeFramePieces implements FrameStream {
+  readonly frameBytes: number;
+  private stage = 0;
+  private sent = 0;
+
+  constructor(private readonly r: RangeOut, private readonly kvs: KvsPieces) {
+    const hs = headerSize(r.header);
+    this.frameBytes = 5 + lenField(hs) + kvs.size + this.tailBytes();
+  }
+
+  private tailBytes(): number {
+    return (this.r.more ? 2 : 0) + (this.r.count !== 0 ? 1 + varintSize(this.r.count) : 0);
+  }
+
+  next(): Uint8Array | undefined {
+    const piece = this.piece();
+    if (piece !== undefined) this.sent += piece.length;
+    else assert(this.sent === this.frameBytes, 'wire: streamed range pieces do not add up to the frame');
+    return piece;
+  }
+
+  private piece(): Uint8Array | undefined {
+    const r = this.r;
+    if (this.stage === 0) {
+      this.stage = 1;
+      const hs = headerSize(r.header);
+      const w = new FrameWriter(0, Buffer.allocUnsafe(5 + lenField(hs)), 0, this.frameBytes - 5);
+      writeHeader(w, r.header, hs);
+      return w.buf;
+    }
+    if (this.stage === 1) {
+      const kvs = this.kvs.next(rangePieceBytes);
+      if (kvs !== undefined) return kvs;
+      this.stage = 2;
+    }
+    if (this.stage === 2) {
+      this.stage = 3;
+      const tail = this.tailBytes();
+      if (tail === 0) return this.piece();
+      // a FrameWriter writes a prefix first: the tail is what follows it
+      const w = new FrameWriter(tail);
+      if (r.more) { w.byte(0x18); w.byte(1); }
+      if (r.count !== 0) { w.byte(0x20); w.varint(r.count); }
+      return w.buf.subarray(5);
+    }
+    return undefined;
+  }
+
+  close(): void {
+    this.kvs.close();
+  }
+}
+
 /**
  * The frame built around KeyValues already encoded in their buffer: prefix and header go into the room before
  * them, `more` and `count` into the room after; the KeyValues are not copied again.

@@ -5,10 +5,10 @@ export { GrpcError, toGrpcError } from './grpc-error';
 export type { TrailerMetadata } from './grpc-error';
 export { Status, isStatusCode } from './status';
 export type { StatusCode } from './status';
-export { frameMessage, framePrefixBytes, isWholeFrame } from './message-frame';
+export { frameMessage, framePrefixBytes, isWholeFrame, joinFrameStream } from './message-frame';
 export { encodeGrpcMessage, decodeGrpcMessage } from './percent-encoding';
 export type { Metadata } from './metadata';
 export type {
-  BidiCall, BidiHandler, CallContext, FramedUnaryHandler, GrpcServerOptions, HttpFallback, HttpRequest, HttpResponse,
+  BidiCall, BidiHandler, CallContext, FrameStream, FramedUnaryHandler, GrpcServerOptions, HttpFallback, HttpRequest, HttpResponse,
   ServerStreamCall, ServerStreamHandler, TlsOptions, TransportLogger, UnaryHandler,
 } from './types';

@@ -19,3 +19,20 @@ export function isWholeFrame(frame: Uint8Array): boolean {
   const declared = ((frame[1] << 24) >>> 0) + (frame[2] << 16) + (frame[3] << 8) + frame[4];
   return declared === frame.length - framePrefixBytes;
 }
+
+/** The pieces of a FrameStream joined into one frame (for callers that need it whole, e.g. the JSON gateway). */
+export function joinFrameStream(body: { readonly frameBytes: number; next(): Uint8Array | undefined; close(): void }): Buffer {
+  try {
+    const out = Buffer.allocUnsafe(body.frameBytes);
+    let pos = 0;
+    for (let piece = body.next(); piece !== undefined; piece = body.next()) {
+      if (pos + piece.length > out.length) throw new Error('grpc: frame stream longer than it declared');
+      out.set(piece, pos);
+      pos += piece.length;
+    }
+    if (pos !== out.length) throw new Error('grpc: frame stream shorter than it declared');
+    return out;
+  } finally {
+    body.close();
+  }
+}

@@ -16,7 +16,7 @@ import { frameMessage, framePrefixBytes, isWholeFrame } from './message-frame';
 import { Encoding, decompressMessage } from './decompress';
 import type { PingPolicy } from './ping-policy';
 import type {
-  BidiCall, BidiHandler, CallContext, FramedUnaryHandler, ServerStreamHandler, TransportLogger, UnaryHandler,
+  BidiCall, BidiHandler, CallContext, FrameStream, FramedUnaryHandler, ServerStreamHandler, TransportLogger, UnaryHandler,
 } from './types';
 
 export const RouteKind = { Unary: 0, UnaryFramed: 1, ServerStream: 2, Bidi: 3 } as const;
@@ -94,6 +94,10 @@ function onWantTrailers(this: CallStream): void {
 function resetAfterTrailers(stream: CallStream): void {
   if (!stream.closed) stream.close(http2.constants.NGHTTP2_NO_ERROR);
 }
+function isFrameStream(x: unknown): x is FrameStream {
+  return x !== null && typeof x === 'object' && !(x instanceof Uint8Array) && typeof (x as FrameStream).next === 'function' &&
+    typeof (x as FrameStream).frameBytes === 'number';
+}
 function expireCall(call: ServerCall): void {
   call.handleDeadline();
 }
@@ -117,6 +121,8 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
   private pending: Buffer[] | null = null;
   private clientEnded = false;
   private endDelivered = false;
+  /** a unary response being sent piece by piece (FrameStream), until its last piece or the stream's end */
+  private chunked: FrameStream | null = null;
 
   constructor(
     private readonly stream: CallStream,
@@ -283,6 +289,7 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
 
   /** @internal */
   handleClose(): void {
+    this.closeChunked();
     this.session.openCalls--;
     this.clearTimer();
     this.pending = null;
@@ -295,6 +302,10 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
 
   /** @internal */
   handleDrain(): void {
+    if (this.chunked !== null) {
+      this.pumpChunks();
+      return;
+    }
     const cb = this.drainCb;
     if (cb !== null && this.state === CallState.Running) this.runCallback(cb);
   }
@@ -322,7 +333,7 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
   // ---- running handlers ----
 
   private runUnary(handler: UnaryHandler | FramedUnaryHandler, request: Buffer): void {
-    let out: Uint8Array | Promise<Uint8Array>;
+    let out: Uint8Array | FrameStream | Promise<Uint8Array | FrameStream>;
     try {
       out = handler(request, this);
     } catch (err) {
@@ -331,10 +342,87 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
     }
     if (out instanceof Uint8Array) {
       this.reply(out);
-    } else if (out !== null && typeof out === 'object' && typeof out.then === 'function') {
-      out.then((bytes) => this.reply(bytes), (err: unknown) => this.fail(err));
+    } else if (out !== null && typeof out === 'object' && 'then' in out && typeof out.then === 'function') {
+      out.then((bytes) => this.replyAny(bytes), (err: unknown) => this.fail(err));
+    } else if (isFrameStream(out)) {
+      this.replyChunked(out);
     } else {
       this.failContract('unary handler returned neither bytes nor a promise');
+    }
+  }
+
+  private replyAny(out: Uint8Array | FrameStream): void {
+    if (isFrameStream(out)) this.replyChunked(out);
+    else this.reply(out);
+  }
+
+  /** A framed unary answer sent piece by piece as HTTP/2 flow control allows (see FrameStream). */
+  private replyChunked(body: FrameStream): void {
+    if (this.state !== CallState.Running || this.route.kind !== RouteKind.UnaryFramed) {
+      body.close();
+      if (this.state === CallState.Running) this.failContract('only framed unary handlers may answer with a FrameStream');
+      return;
+    }
+    const messageBytes = body.frameBytes - framePrefixBytes;
+    if (messageBytes > this.limits.maxSendMessageBytes) {
+      body.close();
+      this.finish(sendTooLarge(messageBytes, this.limits.maxSendMessageBytes));
+      return;
+    }
+    this.state = CallState.Answered;
+    this.clearTimer();
+    const stream = this.stream;
+    if (stream.destroyed || stream.closed) {
+      body.close();
+      return;
+    }
+    if (this.session.pings !== null) this.session.pings.wroteSinceLastPing = true;
+    this.chunked = body;
+    try {
+      stream.respond(responseHeaders, waitForTrailers);
+      stream.on('wantTrailers', onWantTrailers);
+      stream.on('drain', onStreamDrain);
+    } catch (err) {
+      this.closeChunked();
+      this.abortStream(err);
+      return;
+    }
+    this.pumpChunks();
+  }
+
+  /** Writes pieces until the stream's buffer is full (resumed on 'drain') or the last one is out. */
+  private pumpChunks(): void {
+    const body = this.chunked;
+    if (body === null) return;
+    const stream = this.stream;
+    try {
+      for (;;) {
+        if (stream.destroyed || stream.closed) {
+          this.closeChunked();
+          return;
+        }
+        const piece = body.next();
+        if (piece === undefined) {
+          this.closeChunked();
+          stream.end();
+          return;
+        }
+        if (!stream.write(piece)) return;
+      }
+    } catch (err) {
+      this.closeChunked();
+      this.abortStream(err);
+    }
+  }
+
+  private closeChunked(): void {
+    const body = this.chunked;
+    if (body === null) return;
+    this.chunked = null;
+    try {
+      body.close();
+    } catch (err) {
+      this.limits.logger.error('grpc: closing a response stream failed', { method: this.path, error: (err as Error).message });
     }
   }
 

@@ -24,8 +24,21 @@ export interface CallContext {
  */
 export type UnaryHandler = (request: Buffer, ctx: CallContext) => Uint8Array | Promise<Uint8Array>;
 
+/**
+ * A unary response frame (5-byte prefix + message) handed over in pieces: for large messages, so the whole
+ * never sits in memory. The transport pulls the next piece when the stream can take more (HTTP/2 flow
+ * control) and calls `close()` exactly once: after the last piece, or when the call ends early.
+ */
+export interface FrameStream {
+  /** 5 + the message size: what the pieces add up to */
+  readonly frameBytes: number;
+  /** the next piece, or undefined after the last */
+  next(): Uint8Array | undefined;
+  close(): void;
+}
+
 /** Unary, answering with a whole gRPC frame (5-byte prefix + message) built by the caller: saves one copy. */
-export type FramedUnaryHandler = (request: Buffer, ctx: CallContext) => Uint8Array | Promise<Uint8Array>;
+export type FramedUnaryHandler = (request: Buffer, ctx: CallContext) => Uint8Array | FrameStream | Promise<Uint8Array | FrameStream>;
 
 /**
  * Server streaming: one request, then any number of `write`s and one `end`. The call ends only through

@@ -6,13 +6,15 @@ import assert from 'node:assert';
 import { Errors, raise } from '../../errors';
 import { toBigInt, toNumber, type etcdserverpb } from '../../api/proto';
 import {
-  KeyValueView, compareBytes, rangeEndOf, readKeyValueView, stripValue, type EncodedKvs, type KvReader, type KvWriter,
+  KeyValueView, compareBytes, rangeEndOf, readKeyValueView, stripValue, type EncodedKvs, type EncodedKvsStream, type KvReader, type KvWriter,
 } from '../../storage/mvcc';
 
 export interface RangeResult {
   readonly kvs: Uint8Array[];
   /** instead of `kvs`: the KeyValues already encoded in place (large plain ranges; see EncodedKvs) */
   readonly encoded?: EncodedKvs;
+  /** instead of `kvs`: a large range read lazily, chunk by chunk (see EncodedKvsStream); the caller closes it */
+  readonly stream?: EncodedKvsStream;
   readonly count: number;
   readonly more: boolean;
   readonly revision: number;
@@ -70,7 +72,7 @@ const view = new KeyValueView();
  * min/max filter everything is fetched, filtered, sorted, then cut to the limit; sort order NONE with a
  * target other than KEY sorts ascending; `more` tells the limit cut something off.
  */
-export function range(reader: KvReader, r: RangeRequest): RangeResult {
+export function range(reader: KvReader, r: RangeRequest, streamAboveBytes?: number): RangeResult {
   const revision = Math.max(toNumber(r.revision), 0);
   const limit = Math.max(toNumber(r.limit), 0);
   const sortOrder = r.sortOrder ?? NONE;
@@ -85,7 +87,8 @@ export function range(reader: KvReader, r: RangeRequest): RangeResult {
   const needsSort = sortOrder === DESCEND || (sortTarget !== TARGET_KEY);
   if (reader.rangeLatestEncoded && end !== null && !fetchAll && !needsSort && !r.keysOnly && !r.countOnly && (revision === 0 || revision >= reader.revision)) {
     if (revision > reader.revision) raise(Errors.FutureRev);
-    const e = reader.rangeLatestEncoded(bytes(r.key), end, limit);
+    const e = reader.rangeLatestEncoded(bytes(r.key), end, limit, streamAboveBytes);
+    if (e.stream) return { kvs: [], stream: e.stream, count: e.count, more: e.more, revision: e.revision };
     return { kvs: [], encoded: e.kvs, count: e.count, more: e.more, revision: e.revision };
   }
   const rr = reader.range(bytes(r.key), rangeEndOf(r.rangeEnd), revision, fetchAll || limit === 0 ? 0 : limit + 1, r.countOnly === true);
@@ -110,6 +113,7 @@ export function range(reader: KvReader, r: RangeRequest): RangeResult {
 
 /** The KeyValues of a range result as a list, whichever form it holds them in (views, no copy). */
 export function kvsOf(r: RangeResult): Uint8Array[] {
+  assert(r.stream === undefined, 'kv-apply: a streamed range goes to the transport, not to kvsOf');
   const e = r.encoded;
   if (!e) return r.kvs;
   const out: Uint8Array[] = [];

@@ -2,6 +2,7 @@ export { MvccStore, WriteBatch, readEventsMax } from './store';
 export type { MvccStoreOptions } from './store';
 export type { AppliedEntry, EncodedKvs, EntryOutcome, HashKVResult, KvReader, KvWriter, MvccEvent, MvccRangeResult } from './types';
 export { encodedHeadroomBytes, encodedTailroomBytes } from './types';
+export type { EncodedKvsStream } from './types';
 export { rangeEndOf, compareBytes } from './key-range';
 export type { RangeEnd } from './key-range';
 export {

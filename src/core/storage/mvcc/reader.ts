@@ -4,13 +4,13 @@
 // previous-revision pointers to the newest revision <= R (see record.ts).
 import assert from 'node:assert';
 import { Errors, raise } from '../../errors';
-import type { Bucket, BucketEntry } from '../backend';
+import type { Bucket, BucketEntry, ReadSnapshot } from '../backend';
 import { compareBytes, scanBoundsOf, type RangeEnd } from './key-range';
 import {
   hasPrevRecord, isTombstoneRecord, pointerMain, pointerSub, recordHeaderBytes, recordPrevMain, recordPrevSub,
   revisionMainOf, revisionSubOf, writeRevisionKey, revisionKeyBytes,
 } from './record';
-import { encodedHeadroomBytes, encodedTailroomBytes, type EncodedKvs, type MvccRangeResult } from './types';
+import { encodedHeadroomBytes, encodedTailroomBytes, type EncodedKvs, type EncodedKvsStream, type MvccRangeResult } from './types';
 
 export interface MvccBuckets {
   readonly revisions: Bucket;
@@ -75,7 +75,7 @@ export class MvccReader {
    * Two passes over the same read snapshot (synchronous, so no write comes between): the first sums the
    * encoded sizes, the second copies each stored KeyValue once, straight into the response's buffer.
    */
-  rangeLatestEncoded(key: Uint8Array, end: Uint8Array, limit: number, currentRevision: number): EncodedRange {
+  rangeLatestEncoded(key: Uint8Array, end: Uint8Array, limit: number, currentRevision: number, stream?: StreamOption): EncodedRange {
     const bounds = scanBoundsOf(key, end, this.maxKeyBytes);
     const empty = { kvs: { buf: Buffer.allocUnsafe(encodedHeadroomBytes + encodedTailroomBytes), start: encodedHeadroomBytes, end: encodedHeadroomBytes, n: 0 }, count: 0, more: false, revision: currentRevision };
     if (bounds === null) return empty;
@@ -98,6 +98,11 @@ export class MvccReader {
     }
     const n = ptrs.length / 2;
     if (n === 0) return empty;
+    if (stream !== undefined && total > stream.aboveBytes) {
+      // still in the synchronous sequence of the first pass: the snapshot sees the same records
+      const count = more ? keys.count(bounds) : n;
+      return { kvs: empty.kvs, stream: new SnapshotKvsStream(this.buckets.revisions, stream.snapshot(), ptrs, total), count, more, revision: currentRevision };
+    }
     const buf = Buffer.allocUnsafe(encodedHeadroomBytes + total + encodedTailroomBytes);
     let pos = encodedHeadroomBytes;
     for (let i = 0; i < ptrs.length; i += 2) {
@@ -211,8 +216,62 @@ export class MvccReader {
 /** Payloads up to this size are copied byte by byte (cheaper than creating a view for memcpy). */
 const smallCopyBytes = 48;
 
+/** Ranges whose KeyValues exceed `aboveBytes` are read lazily through a snapshot (EncodedKvsStream). */
+export interface StreamOption {
+  readonly aboveBytes: number;
+  readonly snapshot: () => ReadSnapshot;
+}
+
+/** Copies the records `ptrs` ({main, sub} pairs) names from a pinned snapshot, a chunk at a time. */
+class SnapshotKvsStream implements EncodedKvsStream {
+  private i = 0;
+  private snap: ReadSnapshot | undefined;
+  private readonly key = Buffer.alloc(revisionKeyBytes);
+  readonly n: number;
+
+  constructor(private readonly revisions: Bucket, snapshot: ReadSnapshot, private readonly ptrs: number[], readonly size: number) {
+    this.snap = snapshot;
+    this.n = ptrs.length / 2;
+  }
+
+  next(maxBytes: number): Buffer | undefined {
+    const snap = this.snap;
+    assert(snap !== undefined, 'mvcc: encoded range stream read after close');
+    if (this.i >= this.ptrs.length) return undefined;
+    const recs: Buffer[] = [];
+    let bytes = 0;
+    while (this.i < this.ptrs.length && (recs.length === 0 || bytes < maxBytes)) {
+      writeRevisionKey(this.key, 0, this.ptrs[this.i], this.ptrs[this.i + 1]);
+      const rec = this.revisions.get(this.key, snap);
+      assert(rec !== undefined, 'mvcc: record missing from the pinned snapshot');
+      const len = rec.length - recordHeaderBytes;
+      bytes += 1 + varintBytes(len) + len;
+      recs.push(rec);
+      this.i += 2;
+    }
+    const buf = Buffer.allocUnsafe(bytes);
+    let pos = 0;
+    for (const rec of recs) {
+      let len = rec.length - recordHeaderBytes;
+      buf[pos++] = 0x12;
+      while (len > 0x7f) { buf[pos++] = (len & 0x7f) | 0x80; len >>>= 7; }
+      buf[pos++] = len;
+      pos += rec.copy(buf, pos, recordHeaderBytes);
+    }
+    return buf;
+  }
+
+  close(): void {
+    const snap = this.snap;
+    this.snap = undefined;
+    snap?.done();
+  }
+}
+
 export interface EncodedRange {
   readonly kvs: EncodedKvs;
+  /** instead of `kvs`: a large range read lazily (see EncodedKvsStream) */
+  readonly stream?: EncodedKvsStream;
   /** every key in the range */
   readonly count: number;
   /** the limit left keys out */

@@ -4,7 +4,7 @@
 // same transaction, so a crash replays exactly the entries above the stored consistent index.
 import assert from 'node:assert';
 import { EtcdError, Errors, raise } from '../../errors';
-import type { Backend, BackendWriteTxn } from '../backend';
+import type { Backend, BackendWriteTxn, ReadSnapshot } from '../backend';
 import { Buckets, MetaKeys, ensureStorageVersion, readMeta, storageVersion, writeMetaBytes, writeMetaNumber } from '../schema';
 import { compactBatch, compactionBatchRecords, compactionRemains } from './compaction';
 import { hashHistory } from './hash';
@@ -121,6 +121,7 @@ export class MvccStore implements KvReader {
   private compactProgress: Buffer | undefined;
   private compactPending: boolean;
   private readonly reader: MvccReader;
+  private readonly snapshotFn: () => ReadSnapshot;
   private readonly buckets: MvccBuckets;
   private readonly batch: WriteBatch;
   private inBatch = false;
@@ -133,6 +134,7 @@ export class MvccStore implements KvReader {
       tombstones: backend.bucket(Buckets.tombstones),
     };
     this.reader = new MvccReader(this.buckets, backend.maxKeyBytes);
+    this.snapshotFn = () => backend.snapshot();
     this.batch = new WriteBatch(this, this.reader);
     const meta = readMeta(backend.bucket(Buckets.meta));
     this.state = {
@@ -188,9 +190,10 @@ export class MvccStore implements KvReader {
   }
 
   /** See KvReader.rangeLatestEncoded: the latest KeyValues of a key range, copied once into a response buffer. */
-  rangeLatestEncoded(key: Uint8Array, end: Uint8Array, limit: number): EncodedRange {
+  rangeLatestEncoded(key: Uint8Array, end: Uint8Array, limit: number, streamAboveBytes?: number): EncodedRange {
     assert(!this.inBatch, 'mvcc: store read inside a write batch (use the entry\'s writer)');
-    return this.reader.rangeLatestEncoded(key, end, limit, this.state.currentRevision);
+    const stream = streamAboveBytes === undefined ? undefined : { aboveBytes: streamAboveBytes, snapshot: this.snapshotFn };
+    return this.reader.rangeLatestEncoded(key, end, limit, this.state.currentRevision, stream);
   }
 
   /** The key's latest KeyValue (encoded), or undefined: the point-read fast path. */

@@ -35,6 +35,19 @@ export interface EncodedKvs {
   /** how many KeyValues */
   readonly n: number;
 }
+/**
+ * A large range's KeyValues read lazily, chunk by chunk, as the transport sends them (so a 20 MB response
+ * never sits whole in memory): the encoded `kvs` fields of `n` KeyValues, `size` bytes in all, copied from a
+ * read snapshot pinned when the range was read (a consistent view even if writes and compactions follow).
+ * `close()` unpins it; it must be called once, when done or abandoned.
+ */
+export interface EncodedKvsStream {
+  readonly size: number;
+  readonly n: number;
+  /** the next whole KeyValue fields, about `maxBytes` (at least one KeyValue), or undefined at the end */
+  next(maxBytes: number): Buffer | undefined;
+  close(): void;
+}
 export const encodedHeadroomBytes = 64;
 export const encodedTailroomBytes = 16;
 
@@ -52,7 +65,7 @@ export interface KvReader {
    * The newest KeyValues of the keys in [key, end) (end not null), at most `limit` (0: all), encoded in place
    * (see EncodedKvs), with the count of every key in the range. Optional: readers without it use `range`.
    */
-  rangeLatestEncoded?(key: Uint8Array, end: Uint8Array, limit: number): { kvs: EncodedKvs; count: number; more: boolean; revision: number };
+  rangeLatestEncoded?(key: Uint8Array, end: Uint8Array, limit: number, streamAboveBytes?: number): { kvs: EncodedKvs; stream?: EncodedKvsStream; count: number; more: boolean; revision: number };
 }
 
 export interface KvWriter extends KvReader {

@@ -8,7 +8,7 @@ import { createGatewayHandler } from '../../../../src/core/api/gateway';
 import type { GrpcInvoke } from '../../../../src/core/api/gateway';
 import type { ServiceRegistry } from '../../../../src/core/api/grpc/services';
 import { etcdserverpb } from '../../../../src/core/api/proto';
-import { GrpcServer } from '../../../../src/core/api/transport';
+import { GrpcServer, joinFrameStream } from '../../../../src/core/api/transport';
 import { EtcdError, GrpcCode, notYet } from '../../../../src/core/errors';
 
 type FramedHandler = Parameters<ServiceRegistry['addUnaryFramed']>[1];
@@ -36,7 +36,10 @@ function teeRegistry(server: GrpcServer): { registry: ServiceRegistry; invoke: G
   };
   const invoke: GrpcInvoke = async (path, request) => {
     const h = unary.get(path);
-    if (h !== undefined) return h(request);
+    if (h !== undefined) {
+      const out = await h(request);
+      return out instanceof Uint8Array ? out : joinFrameStream(out);
+    }
     throw new EtcdError(GrpcCode.UNIMPLEMENTED, unimplemented.get(path) ?? `unknown method ${path}`);
   };
   return { registry, invoke };

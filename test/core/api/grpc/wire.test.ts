@@ -1,6 +1,7 @@
 import Long from 'long';
+import { joinFrameStream, type FrameStream } from '../../../../src/core/api/transport';
 import { etcdserverpb, mvccpb, toNumber } from '../../../../src/core/api/proto';
-import { frameDelete, framePut, frameRange, frameTxn, frameHeaderOnly, headerIdBytes, revisionOnlyHeader, varintSize } from '../../../../src/core/api/grpc/wire';
+import { frameDelete, framePut, frameRange, frameRangeResponse, frameTxn, frameHeaderOnly, headerIdBytes, revisionOnlyHeader, varintSize } from '../../../../src/core/api/grpc/wire';
 
 const kv = (key: string, value: string, rev: number) =>
   mvccpb.KeyValue.encode({ key: Buffer.from(key), value: Buffer.from(value), createRevision: rev, modRevision: rev, version: 1 }).finish();
@@ -32,6 +33,35 @@ describe('wire', () => {
     expect(Buffer.from(decoded.kvs[0].value ?? []).toString()).toBe('x'.repeat(300));
     expect(decoded.more).toBe(true);
     expect(toNumber(decoded.count)).toBe(7);
+  });
+
+  it('sends a streamed range in pieces that add up to the frame the whole-buffer encoder builds', () => {
+    const kvs = Array.from({ length: 50 }, (_, i) => kv(`k${i}`, 'v'.repeat(i * 40), i + 2));
+    const fields = kvs.map((k) => {
+      const head: number[] = [0x12];
+      for (let n = k.length; ; n >>>= 7) { if (n < 0x80) { head.push(n); break; } head.push((n & 0x7f) | 0x80); }
+      return Buffer.concat([Buffer.from(head), Buffer.from(k)]);
+    });
+    for (const [more, count] of [[true, 300], [false, 50], [false, 0]] as const) {
+      let at = 0;
+      let closed = 0;
+      const stream = {
+        size: fields.reduce((n, f) => n + f.length, 0),
+        next: (maxBytes: number) => {
+          if (at >= fields.length) return undefined;
+          const out: Buffer[] = [];
+          let size = 0;
+          while (at < fields.length && (out.length === 0 || size < maxBytes)) { size += fields[at].length; out.push(fields[at++]); }
+          return Buffer.concat(out);
+        },
+        close: () => { closed++; },
+      };
+      const pieces = frameRangeResponse({ header: header(9), kvs: [], stream, more, count });
+      expect(pieces).not.toBeInstanceOf(Buffer);
+      const joined = joinFrameStream(pieces as FrameStream);
+      expect(closed).toBe(1);
+      expect(joined.equals(frameRange({ header: header(9), kvs, more, count }))).toBe(true);
+    }
   });
 
   it('frames KeyValues encoded in place without copying them, identically to the copying encoder', () => {

@@ -1,11 +1,34 @@
 import * as grpc from '@grpc/grpc-js';
 import { GrpcError, GrpcServer, Status, frameMessage } from '../../../../src/core/api/transport';
-import type { CallContext } from '../../../../src/core/api/transport';
+import type { CallContext, FrameStream } from '../../../../src/core/api/transport';
 import {
   captureLogger, connectRaw, decodeRequest, decodeResponse, echoPaths, encodeRequest, encodeResponse, failure, frame, grpcClient,
   rawRequest, rawStatus, startServer, unary,
 } from './helpers';
 import type { Running } from './helpers';
+
+/** 2 MiB of a pattern, sent as a FrameStream of many pieces */
+const piecesPayload = Buffer.from(Array.from({ length: 2 * 1024 * 1024 }, (_, i) => (i * 31) & 0xff));
+let piecesClosed: Array<{ sent: number; of: number }> = [];
+let onPiecesClosed: () => void = () => {};
+function pieces(frameBytes: Buffer, size: number): FrameStream {
+  let at = 0;
+  let sent = 0;
+  return {
+    frameBytes: frameBytes.length,
+    next: () => {
+      if (at >= frameBytes.length) return undefined;
+      const p = frameBytes.subarray(at, Math.min(at + size, frameBytes.length));
+      at += p.length;
+      sent++;
+      return p;
+    },
+    close: () => {
+      piecesClosed.push({ sent, of: Math.ceil(frameBytes.length / size) });
+      onPiecesClosed();
+    },
+  };
+}
 
 describe('GrpcServer (unary)', () => {
   let running: Running;
@@ -44,6 +67,11 @@ describe('GrpcServer (unary)', () => {
       }));
       s.addUnaryFramed('/cairn.test.Framed/Unary', (req) => frameMessage(encodeResponse({ text: `framed:${decodeRequest(req).text}` })));
       s.addUnaryFramed('/cairn.test.Framed/Broken', () => Buffer.from([0, 0, 0, 0, 9, 1]));
+      s.addUnaryFramed('/cairn.test.Framed/Pieces', (req) => {
+        const text = decodeRequest(req).text ?? '';
+        const body = pieces(frameMessage(encodeResponse({ text, payload: piecesPayload })), 64 * 1024);
+        return text === 'async' ? Promise.resolve(body) : body;
+      });
       s.addUnimplemented('/cairn.test.Later/Thing', 'cairn: Thing is not implemented yet');
     });
     client = grpcClient(running.address);
@@ -84,6 +112,34 @@ describe('GrpcServer (unary)', () => {
 
   it('sends a pre-framed response from a framed handler as it is', async () => {
     expect(decodeResponse(await unary(client, '/cairn.test.Framed/Unary', encodeRequest({ text: 'x' }))).text).toBe('framed:x');
+  });
+
+  it('sends a response handed over in pieces (FrameStream), sync or async, and closes it once', async () => {
+    for (const text of ['sync', 'async']) {
+      piecesClosed = [];
+      const out = decodeResponse(await unary(client, '/cairn.test.Framed/Pieces', encodeRequest({ text })));
+      expect(out.text).toBe(text);
+      expect(Buffer.from(out.payload ?? []).equals(piecesPayload)).toBe(true);
+      expect(piecesClosed).toEqual([{ sent: 33, of: 33 }]);
+    }
+  });
+
+  it('closes a FrameStream whose client goes away before the last piece', async () => {
+    piecesClosed = [];
+    const closed = new Promise<void>((resolve) => { onPiecesClosed = resolve; });
+    // a client that reads nothing: flow control stops the server after a window's worth, then the reset
+    const raw = await connectRaw(running.port);
+    const stream = raw.request({ ':method': 'POST', ':path': '/cairn.test.Framed/Pieces', 'content-type': 'application/grpc', te: 'trailers' });
+    stream.on('error', () => undefined); // our own cancel
+    stream.pause();
+    stream.end(frame(encodeRequest({ text: 'raw' })));
+    await new Promise((resolve) => stream.once('response', resolve));
+    stream.close(8); // NGHTTP2_CANCEL
+    await closed;
+    onPiecesClosed = () => {};
+    expect(piecesClosed.length).toBe(1);
+    expect(piecesClosed[0].sent).toBeLessThan(piecesClosed[0].of);
+    raw.close();
   });
 
   it('answers INTERNAL when a framed handler returns a malformed frame', async () => {
