@@ -59,3 +59,37 @@ export async function comparePairAsync(refEndpoint: string, sutEndpoint: string,
   const [e, c] = await Promise.all([etcdctlAsync(refEndpoint, args), cairnAsync(sutEndpoint, args)]);
   return { etcdctl: normalize(e, mask), cairn: normalize(c, (s) => mask(s.split(sutEndpoint).join(refEndpoint))) };
 }
+
+export interface Background {
+  stdout(): string;
+  stderr(): string;
+  /** SIGKILL and wait for the exit */
+  stop(): Promise<void>;
+}
+
+/** A long-running command (make-mirror) with its output collected as it comes. */
+export function startBackground(cmd: string, argv: readonly string[], extraEnv: Readonly<Record<string, string>> = {}): Background {
+  const p = spawn(cmd, argv, { env: { ...env(), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  p.stdout.on('data', (b: Buffer) => { out += b.toString('latin1'); });
+  p.stderr.on('data', (b: Buffer) => { err += b.toString('latin1'); });
+  const exited = new Promise<void>((resolve) => p.once('exit', () => resolve()));
+  return {
+    stdout: () => out,
+    stderr: () => err,
+    stop: async () => {
+      if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Polls `cond` until it holds (or fails the test after timeoutMs). */
+export async function until(cond: () => boolean, describeState: () => string = () => '', timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`condition not met in time; state: ${describeState()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { etcdserverpb } from '../../../src/core/api/proto';
 import { RawClient } from '../../helpers/grpc';
-import { tempDir } from '../../helpers/procs';
+import { RUN_JS, tempDir } from '../../helpers/procs';
 import { hasEtcdctl, runCairnCtl, runEtcdctl, startTwinEtcd, type CtlRun, type EtcdMember } from './ctl-diff';
-import { comparePairAsync, firstLine, zapLines } from './ctl-maintenance-helpers';
+import { comparePairAsync, firstLine, startBackground, until, zapLines } from './ctl-maintenance-helpers';
 
 const formats = ['simple', 'json', 'fields', 'table', 'protobuf'] as const;
 const describeIf = hasEtcdctl() ? describe : describe.skip;
@@ -169,6 +169,46 @@ describeIf('cairn ctl maintenance vs etcdctl 3.4', () => {
       const r = runCairnCtl(sut.endpoint, ['snapshot', sub, path.join(dir, 'x.db')]);
       expect(r.code).toBe(128);
       expect(r.stderr).toMatch(new RegExp(`^Error: snapshot ${sub} is not implemented under cairn ctl: .*cairn util snapshot ${sub}.*not implemented yet\\n$`));
+    });
+  });
+
+  // last: it writes into the twin `sut` as a mirror destination, so the twins differ afterwards
+  describe('make-mirror', () => {
+    it.each([
+      [['make-mirror']],
+      [['make-mirror', 'a', 'b']],
+      [['make-mirror', '127.0.0.1:1', '--dest-prefix', 'x', '--no-dest-prefix']],
+    ])('refuses %j as etcdctl does', async (args) => {
+      await same(args);
+    });
+
+    it('syncs the keys under --prefix, then follows the watch, as etcdctl does (into another server)', async () => {
+      const put = (k: string, v: string) => expect(runEtcdctl(ref.endpoint, ['put', k, v]).code).toBe(0);
+      put('m/1', 'one');
+      put('m/2', 'two');
+      put('mx', 'not mirrored');
+      const dest = sut.endpoint;
+      const e = startBackground('etcdctl', ['make-mirror', dest, '--prefix', 'm/', '--dest-prefix', 'E/', '--endpoints', ref.endpoint]);
+      const c = startBackground(process.execPath, [RUN_JS, 'ctl', 'make-mirror', dest, '--prefix', 'm/', '--dest-prefix', 'C/', '--endpoints', ref.endpoint],
+        { CAIRN_CTL_MAKE_MIRROR_PRINT_MS: '200' }); // etcdctl prints the total every 30 s; the test cannot wait that long
+      const r = startBackground(process.execPath, [RUN_JS, 'ctl', 'make-mirror', dest, '--prefix', 'm/', '--no-dest-prefix', '--endpoints', ref.endpoint]);
+      try {
+        const destKeys = (prefix: string) => runEtcdctl(dest, ['get', prefix, '--prefix']).stdout;
+        const state = () => JSON.stringify({ e: destKeys('E/'), c: destKeys('C/'), root: runEtcdctl(dest, ['get', '0', '9']).stdout, out: c.stdout(), err: c.stderr() + r.stderr() });
+        await until(() => destKeys('E/') === 'E/1\none\nE/2\ntwo\n' && destKeys('C/') === 'C/1\none\nC/2\ntwo\n' && destKeys('1') === '1\none\n', state);
+        // followed: each revision's events applied at the destination
+        put('m/3', 'three');
+        expect(runEtcdctl(ref.endpoint, ['del', 'm/1']).code).toBe(0);
+        expect(runEtcdctl(ref.endpoint, ['txn'], { input: '\nput m/4 four\ndel m/2\n\n\n' }).code).toBe(0);
+        await until(() => destKeys('E/') === 'E/3\nthree\nE/4\nfour\n' && destKeys('C/') === 'C/3\nthree\nC/4\nfour\n', state);
+        await until(() => destKeys('3') === '3\nthree\n' && destKeys('4') === '4\nfour\n' && destKeys('1') === '' && destKeys('2') === '', state);
+        // the running total, as etcdctl prints it: 2 synced + 2 puts + 2 deletes
+        await until(() => c.stdout().endsWith('6\n'), state);
+        expect(c.stdout()).toMatch(/^(\d+\n)+$/);
+        expect(c.stderr()).toBe('');
+      } finally {
+        await Promise.all([e.stop(), c.stop(), r.stop()]);
+      }
     });
   });
 });
