@@ -3,6 +3,7 @@
 // panic) cairn reproduces the panic's first line and exit code; where cairn deliberately differs (offline tools
 // under ctl) the test says what cairn prints instead.
 // Needs a build (`npm run build`): it runs bin/run.js.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { etcdserverpb } from '../../../src/core/api/proto';
@@ -209,6 +210,64 @@ describeIf('cairn ctl maintenance vs etcdctl 3.4', () => {
       } finally {
         await Promise.all([e.stop(), c.stop(), r.stop()]);
       }
+    });
+  });
+
+  describe('etcdctl 3.6 commands and those cairn has no use for', () => {
+    it('sends downgrade to the server, which (etcd 3.4) does not know the RPC: its gRPC error, exit 1', async () => {
+      const c = new RawClient(ref.endpoint);
+      let details = '';
+      try {
+        await c.call('/etcdserverpb.Maintenance/Downgrade', etcdserverpb.DowngradeRequest, etcdserverpb.DowngradeResponse, { action: 0, version: '3.4' });
+      } catch (err) {
+        details = (err as { details: string }).details;
+      } finally {
+        c.close();
+      }
+      expect(details).toContain('Downgrade');
+      for (const args of [['downgrade', 'validate', '3.4'], ['downgrade', 'enable', '3.4'], ['downgrade', 'cancel']]) {
+        const r = runCairnCtl(ref.endpoint, args);
+        expect({ args, ...r }).toEqual({ args, stdout: '', stderr: `Error: rpc error: code = Unimplemented desc = ${details}\n`, code: 1 });
+      }
+    });
+
+    it.each([
+      [['downgrade', 'validate'], 'TARGET_VERSION not provided'],
+      [['downgrade', 'enable', '3.4', '3.5'], 'too many arguments'],
+      [['downgrade', 'enable', ''], 'target version not provided'],
+    ])('refuses %j as etcdctl 3.6 does', (args, msg) => {
+      expect(runCairnCtl(ref.endpoint, args)).toEqual({ stdout: '', stderr: `Error: ${msg}\n`, code: 128 });
+    });
+
+    it('refuses migrate: there is no v2 store', () => {
+      const r = runCairnCtl(ref.endpoint, ['migrate', '--data-dir', dir]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^Error: migrate is not supported: cairn has no v2 store/);
+    });
+
+    it('generates a bash completion script that completes ctl commands and flags', () => {
+      const r = runCairnCtl(ref.endpoint, ['completion', 'bash']);
+      expect(r.code).toBe(0);
+      const script = path.join(dir, 'completion.bash');
+      fs.writeFileSync(script, r.stdout);
+      const complete = (...words: string[]) => spawnSync('bash', ['-c',
+        `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _cairn_completions; echo "\${COMPREPLY[*]}"`]).stdout.toString();
+      expect(complete('cairn', 'ctl', 'mem')).toBe('member\n');
+      expect(complete('cairn', 'ctl', 'member', '')).toBe('add list promote remove update\n');
+      expect(complete('cairn', 'ctl', 'make-mirror', '--dest-')).toBe('--dest-cacert --dest-cert --dest-insecure-transport --dest-key --dest-prefix\n');
+      expect(complete('cairn', 'ctl', '--endpoints', 'x', 'sn')).toBe('snapshot\n');
+      const zsh = runCairnCtl(ref.endpoint, ['completion', 'zsh']);
+      expect(zsh.code).toBe(0);
+      expect(zsh.stdout).toContain('bashcompinit');
+    });
+
+    it.each([
+      [['completion', 'fish'], 'Error: completion fish is not implemented yet (bash and zsh are)\n'],
+      [['completion', 'powershell'], 'Error: completion powershell is not implemented yet (bash and zsh are)\n'],
+      [['completion'], 'Error: accepts 1 arg(s), received 0\n'],
+      [['completion', 'tcsh'], 'Error: invalid argument "tcsh" for "cairn ctl completion"\n'],
+    ])('completion %j fails plainly', (args, err) => {
+      expect(runCairnCtl(ref.endpoint, args)).toEqual({ stdout: '', stderr: err, code: 1 });
     });
   });
 });
