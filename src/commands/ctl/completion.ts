@@ -1,0 +1,47 @@
+import { CtlCommand } from '../../core/cli/ctl-command';
+import type { CtlContext, CtlSpec } from '../../core/cli/ctl-context';
+import { CtlExit } from '../../core/cli/ctl-exit';
+import { ExitCode } from '../../core/cli/exit-codes';
+import { globalFlags } from '../../core/cli/flags/flag-spec';
+import { bashCompletion, zshCompletion, type CompletionCommand } from '../../core/cli/maintenance-completion';
+
+const shells = ['bash', 'zsh', 'fish', 'powershell'] as const;
+
+const long = `To load completions:
+
+Bash:
+
+  $ source <(cairn ctl completion bash)
+
+Zsh:
+
+  $ source <(cairn ctl completion zsh)
+
+fish and powershell scripts are not implemented yet.
+`;
+
+// etcdctl 3.6 (not in 3.4): cobra's `completion bash|zsh|fish|powershell` (ExactValidArgs(1))
+export default class CtlCompletion extends CtlCommand {
+  static override summary = 'Generate completion script (bash and zsh; fish and powershell not implemented yet)';
+  static override description = long.trim();
+  static override examples = ['source <(<%= config.bin %> ctl completion bash)'];
+  static override get ctl(): CtlSpec {
+    return { path: 'completion', use: 'completion [bash|zsh|fish|powershell]', short: CtlCompletion.summary as string, long, flags: [] };
+  }
+
+  protected exec(ctx: CtlContext): Promise<void> {
+    if (ctx.args.length !== 1) throw new CtlExit(ExitCode.Error, `accepts 1 arg(s), received ${ctx.args.length}`);
+    const shell = ctx.args[0];
+    if (!(shells as readonly string[]).includes(shell)) throw new CtlExit(ExitCode.Error, `invalid argument ${JSON.stringify(shell)} for "cairn ctl completion"`);
+    if (shell === 'fish' || shell === 'powershell') throw new CtlExit(ExitCode.Error, `completion ${shell} is not implemented yet (bash and zsh are)`);
+    const global = globalFlags.map((f) => f.name);
+    const commands: CompletionCommand[] = this.config.commands
+      .filter((c) => !c.hidden)
+      .map((c) => ({
+        id: c.id,
+        flags: [...new Set([...Object.keys(c.flags ?? {}).filter((f) => f !== 'help'), ...(c.id === 'ctl' || c.id.startsWith('ctl:') ? global : []), 'help'])],
+      }));
+    ctx.out.out(shell === 'bash' ? bashCompletion(commands) : zshCompletion(commands));
+    return Promise.resolve();
+  }
+}
