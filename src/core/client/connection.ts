@@ -5,7 +5,26 @@ import type { ClientOptions, TlsOptions } from './client-options';
 import { keepAliveTimeMinMs, maxReceiveMessageBytes, maxSendMessageBytes } from './client-options';
 import type { Endpoint } from './endpoint';
 
+let ipServerNameWarningDropped = false;
+
+/**
+ * grpc-js names the TLS server by the endpoint's host even when it is an IP address, and Node then prints
+ * DEP0123 ("Setting the TLS ServerName to an IP address is not permitted by RFC 6066") on stderr. Go's
+ * crypto/tls simply sends no server name for an IP, and etcdctl prints nothing: that one warning is dropped.
+ */
+function dropIpServerNameWarning(): void {
+  if (ipServerNameWarningDropped) return;
+  ipServerNameWarningDropped = true;
+  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const code = typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as { code?: string }).code : rest[1];
+    if (code === 'DEP0123' || (warning instanceof Error && (warning as NodeJS.ErrnoException).code === 'DEP0123')) return;
+    emit(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
 function tlsCredentials(tls: TlsOptions | undefined): grpc.ChannelCredentials {
+  dropIpServerNameWarning();
   const read = (file: string | undefined) => (file === undefined ? null : fs.readFileSync(file));
   const verify: grpc.VerifyOptions = tls?.insecureSkipVerify ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : {};
   return grpc.credentials.createSsl(read(tls?.caFile), read(tls?.keyFile), read(tls?.certFile), verify);

@@ -108,7 +108,7 @@ export class EtcdClient {
           }
           continue;
         }
-        if (!refreshed && err.details === Errors.InvalidAuthToken.message && this.options.auth !== undefined) {
+        if (!refreshed && this.shouldRefreshToken(err.details)) {
           refreshed = true;
           await this.authenticate(o.deadline);
           continue;
@@ -117,6 +117,22 @@ export class EtcdClient {
       }
     }
     throw deadlineExceeded();
+  }
+
+  /**
+   * clientv3 3.4's shouldRefreshToken: an invalid token or an old auth revision, or "user name is empty" (the
+   * server forgot the token, or enabled auth after this client found it off) when there is a user and password.
+   */
+  private shouldRefreshToken(details: string): boolean {
+    const auth = this.options.auth;
+    if (auth === undefined || auth.user === '' || auth.password === '') return false;
+    return details === Errors.InvalidAuthToken.message || details === Errors.AuthOldRevision.message ||
+      details === Errors.UserEmpty.message;
+  }
+
+  /** The token sent as `token` metadata (undefined without a user, or while auth is off). */
+  get authToken(): string | undefined {
+    return this.token;
   }
 
   private canFailOver(err: StatusLike, idempotent: boolean): boolean {
