@@ -12,6 +12,7 @@ import { parseEndpoint, type Endpoint } from './endpoint';
 import { deadlineExceeded, isStatusLike, toEtcdError, type StatusLike } from './grpc-status';
 import { Rpc, type RpcMethod } from './rpc-methods';
 import { WatchStream, type WatchStreamOptions } from './watch-stream';
+import { LeaseKeepAliveStream, type LeaseKeepAliveOptions } from './lease-keepalive';
 
 /** pause after every endpoint failed once, before the next round (clientv3's 25 ms backoff) */
 export const failoverRoundPauseMs = 25;
@@ -85,6 +86,11 @@ export class EtcdClient {
     const md = this.metadata();
     md.set('hasleader', 'true');
     return new WatchStream(this.connections[this.current].client, md, opts);
+  }
+
+  /** Opens a LeaseKeepAlive stream on the current endpoint. */
+  leaseKeepAlive(opts: LeaseKeepAliveOptions): LeaseKeepAliveStream {
+    return new LeaseKeepAliveStream(this.connections[this.current].client, this.metadata(), opts);
   }
 
   /** One unary call with failover and token refresh; rejects with EtcdError. */

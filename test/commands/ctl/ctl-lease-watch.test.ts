@@ -1,0 +1,131 @@
+// cairn ctl lease / watch / lock / elect against etcdctl 3.4, each on one of two twin etcd 3.4 servers given the
+// same writes. Lease ids differ between the twins (etcd derives them from the clock), so each side names its own
+// lease on the command line and ids are masked back to `<lease#n>`; remaining TTLs that tick are masked only
+// within a few seconds of the granted TTL. Long-running commands (keep-alive, watch, lock, elect) run as child
+// processes that are fed writes and stopped with a signal; their output so far is compared.
+// Needs a build (`npm run build`): it runs bin/run.js.
+import { hasEtcdctl, runEtcdctl, startTwinEtcd, type EtcdMember } from './ctl-diff';
+import { compareLeasePairAsync, etcdctlOk, grantOn, inBatches, LeaseNames, LiveCtl, maskRemaining, type TwinLease } from './ctl-lease-helpers';
+
+const formats = ['simple', 'json', 'fields', 'table', 'protobuf'] as const;
+const describeIf = hasEtcdctl() ? describe : describe.skip;
+
+describeIf('cairn ctl lease/watch/lock/elect vs etcdctl 3.4', () => {
+  let ref: EtcdMember;
+  let sut: EtcdMember;
+  const names = new LeaseNames();
+
+  /** the same writes on both servers, through etcdctl */
+  const setup = (args: string[]) => {
+    for (const m of [ref, sut]) etcdctlOk(m.endpoint, args);
+  };
+  const grant = (ttl: number): TwinLease => names.add({ ref: grantOn(ref.endpoint, ttl), sut: grantOn(sut.endpoint, ttl) });
+  /** args with `{L}` standing for the lease's id on each side */
+  const sameAsync = async (lease: TwinLease | undefined, args: string[], mask?: (s: string) => string) => {
+    const sub = (id: string) => args.map((a) => (lease === undefined ? a : a.split('{L}').join(id)));
+    const { etcdctl, cairn } = await compareLeasePairAsync(ref.endpoint, sut.endpoint, sub(lease?.ref ?? ''), sub(lease?.sut ?? ''), names, { mask });
+    expect({ args, ...cairn }).toEqual({ args, ...etcdctl });
+    return etcdctl;
+  };
+  /** revokes, on both servers, every lease the test did not name (leases a compared grant created) */
+  const revokeUnnamed = () => {
+    for (const [m, side] of [[ref, 'ref'], [sut, 'sut']] as const) {
+      const mask = names.mask(side);
+      for (const id of etcdctlOk(m.endpoint, ['lease', 'list']).split('\n').slice(1)) {
+        if (id !== '' && mask(id) === id) etcdctlOk(m.endpoint, ['lease', 'revoke', id]);
+      }
+    }
+  };
+
+  beforeAll(async () => {
+    [ref, sut] = await startTwinEtcd();
+    setup(['put', 'seed', 'x']);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([ref?.stop(), sut?.stop()]);
+  });
+
+  describe('lease', () => {
+    it.each(formats)('grant, timetolive (with and without --keys), keep-alive --once, revoke in -w %s', async (w) => {
+      const l = grant(600);
+      for (const [m, id] of [[ref, l.ref], [sut, l.sut]] as const) {
+        etcdctlOk(m.endpoint, ['put', `lk-${w}`, 'v', '--lease', id]);
+        etcdctlOk(m.endpoint, ['put', `lk"${w}\n`, 'v', '--lease', id]);
+      }
+      // the machine may be slow: 30 s of slack on a 600 s lease still catches a wrong TTL
+      const mask = maskRemaining(600, 30);
+      // a grant's own id is new on each side: the printed id becomes <new-lease> (json/fields/simple print it)
+      const idOf = (s: string) => /([0-9a-f]{16}) granted|"ID"\s?:\s?(\d+)/.exec(s);
+      const maskGrantId = (s: string) => {
+        const m = idOf(s);
+        return m === null ? s : s.split(m[1] ?? m[2]).join('<new-lease>');
+      };
+      const granted = await compareLeasePairAsync(ref.endpoint, sut.endpoint, ['lease', 'grant', '300', '-w', w], ['lease', 'grant', '300', '-w', w], names);
+      expect({ ...granted.cairn, stdout: maskGrantId(granted.cairn.stdout) }).toEqual({ ...granted.etcdctl, stdout: maskGrantId(granted.etcdctl.stdout) });
+      if (w !== 'table' && w !== 'protobuf') expect(idOf(granted.cairn.stdout)).not.toBeNull();
+      revokeUnnamed();
+      await Promise.all([
+        sameAsync(l, ['lease', 'timetolive', '{L}', '-w', w], mask),
+        sameAsync(l, ['lease', 'timetolive', '{L}', '--keys', '-w', w], mask),
+        sameAsync(l, ['lease', 'keep-alive', '--once', '{L}', '-w', w]),
+      ]);
+      await sameAsync(l, ['lease', 'revoke', '{L}', '-w', w]);
+      // revoked: its keys are gone (same revision on both), the lease reads as expired
+      await Promise.all([
+        sameAsync(l, ['lease', 'timetolive', '{L}', '--keys', '-w', w]),
+        sameAsync(l, ['lease', 'keep-alive', '--once', '{L}', '-w', w]),
+        sameAsync(l, ['lease', 'revoke', '{L}', '-w', w]),
+      ]);
+    });
+
+    it('list names every live lease in expiry order, in every format', async () => {
+      const a = grant(900);
+      const b = grant(950);
+      const outs = await Promise.all(formats.map((w) => sameAsync(undefined, ['lease', 'list', '-w', w])));
+      expect(outs[0].stdout.endsWith(`\n${names.mask('ref')(a.ref)}\n${names.mask('ref')(b.ref)}\n`)).toBe(true);
+      for (const l of [a, b]) for (const [m, id] of [[ref, l.ref], [sut, l.sut]] as const) etcdctlOk(m.endpoint, ['lease', 'revoke', id]);
+      await sameAsync(undefined, ['lease', 'list', '-w', 'json']);
+    });
+
+    const badCases: string[][] = [
+      ['lease', 'grant'], ['lease', 'grant', '1', '2'], ['lease', 'grant', 'abc'], ['lease', 'grant', '0x10'], ['lease', 'grant', '-5'],
+      ['lease', 'grant', '99999999999'], ['lease', 'grant', '99999999999999999999'],
+      ['lease', 'revoke'], ['lease', 'revoke', 'zz', '-w', 'json'], ['lease', 'revoke', '1', '2'], ['lease', 'revoke', '8000000000000000'],
+      ['lease', 'revoke', '1'],
+      ['lease', 'timetolive'], ['lease', 'timetolive', '1', '--keys', '-w', 'json'], ['lease', 'timetolive', 'abc', '--bogus'],
+      ['lease', 'keep-alive'], ['lease', 'keep-alive', 'zz'], ['lease', 'keep-alive', '--once', '1', '-w', 'fields'],
+      ['lease', 'list', 'extra', '-w', 'yaml'],
+    ];
+    it('bad arguments and unknown leases: same message and exit code', async () => {
+      await inBatches(badCases, 4, async (args) => { await sameAsync(undefined, args); });
+    });
+
+    it('keep-alive renews until the lease is revoked, then says it expired or was revoked', async () => {
+      const l = grant(15);
+      const live = [new LiveCtl('etcdctl', ref.endpoint, ['lease', 'keep-alive', l.ref]), new LiveCtl('cairn', sut.endpoint, ['lease', 'keep-alive', l.sut])];
+      // renewals come every TTL/3 = 5 s: each side's revoke lands right after its first renewal, before the second
+      await Promise.all([
+        live[0].waitFor(/keepalived/).then(() => etcdctlOk(ref.endpoint, ['lease', 'revoke', l.ref])),
+        live[1].waitFor(/keepalived/).then(() => etcdctlOk(sut.endpoint, ['lease', 'revoke', l.sut])),
+      ]);
+      const [e, c] = await Promise.all(live.map((p) => p.done()));
+      const m = names.mask('ref');
+      const ms = names.mask('sut');
+      expect({ ...c, stdout: ms(c.stdout) }).toEqual({ ...e, stdout: m(e.stdout) });
+      expect(m(e.stdout)).toMatch(/^lease <lease#\d+> keepalived with TTL\(15\)\nlease <lease#\d+> expired or revoked\.\n$/);
+    });
+
+    it.each(['json', 'fields'])('keep-alive -w %s streams every renewal until SIGINT', async (w) => {
+      const l = grant(3);
+      const live = [new LiveCtl('etcdctl', ref.endpoint, ['lease', 'keep-alive', l.ref, '-w', w]), new LiveCtl('cairn', sut.endpoint, ['lease', 'keep-alive', l.sut, '-w', w])];
+      await Promise.all(live.map((p) => p.waitFor(/TTL.*3[\s\S]*TTL.*3/)));
+      const [e, c] = await Promise.all(live.map((p) => p.stop('SIGINT')));
+      // both printed the same renewals (the count depends on timing: compare the first two)
+      const firstTwo = (s: string, mask: (x: string) => string) => mask(s).split(w === 'json' ? /\n/ : /(?="ClusterID")/).slice(0, 2);
+      expect(firstTwo(c.stdout, names.mask('sut'))).toEqual(firstTwo(e.stdout, names.mask('ref')));
+      expect({ code: c.code, signal: c.signal, stderr: c.stderr }).toEqual({ code: e.code, signal: e.signal, stderr: e.stderr });
+      for (const [m, id] of [[ref, l.ref], [sut, l.sut]] as const) runEtcdctl(m.endpoint, ['lease', 'revoke', id]);
+    });
+  });
+});
