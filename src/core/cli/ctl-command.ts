@@ -1,19 +1,25 @@
 // The base of every `cairn ctl` command. oclif finds the command and shows --help; everything else is
 // etcdctl's: the command parses its own argv with pflag's rules (oclif's flags below are documentation), runs
 // with a CtlContext, and leaves through one error path — `Error: <message>` on stderr and etcdctl's exit code.
-import { Command, Flags, type Interfaces } from '@oclif/core';
+import type { Interfaces } from '@oclif/core';
 import { EtcdError } from '../errors';
 import { CtlContext, type CtlSpec } from './ctl-context';
 import { CtlExit } from './ctl-exit';
+import { commandBase, fastPathActive } from './ctl-fast-path';
 import { ExitCode } from './exit-codes';
 import { globalFlags, type FlagSpec } from './flags/flag-spec';
 import { ProcessOut } from './process-out';
 
-type Letter = Parameters<typeof Flags.string>[0] extends infer O ? O extends { char?: infer C } ? C : never : never;
+type OclifFlags = typeof import('@oclif/core/flags');
+type Letter = Parameters<OclifFlags['string']>[0] extends infer O ? O extends { char?: infer C } ? C : never : never;
 
 /** oclif's view of etcdctl flags, for --help and the command manifest. */
 export function oclifFlags(specs: readonly FlagSpec[], helpGroup?: string): Interfaces.FlagInput {
   const out: Interfaces.FlagInput = {};
+  // the fast path (ctl-fast-path.ts) never shows help: no oclif flag objects, and oclif is not loaded
+  if (fastPathActive()) return out;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Flags = require('@oclif/core/flags') as OclifFlags;
   for (const s of specs) {
     const common = { description: s.usage, helpGroup, char: s.shorthand as Letter | undefined };
     out[s.name] = s.kind === 'bool'
@@ -23,7 +29,7 @@ export function oclifFlags(specs: readonly FlagSpec[], helpGroup?: string): Inte
   return out;
 }
 
-export abstract class CtlCommand extends Command {
+export abstract class CtlCommand extends commandBase() {
   static override strict = false;
   static override baseFlags = oclifFlags(globalFlags, 'GLOBAL');
   /** etcdctl's definition of the command (an accessor: oclif's manifest copies enumerable statics) */

@@ -12,7 +12,7 @@ import { applyEnv, flagToEnv } from './flags/env-flags';
 import { FlagError, FlagSet, type ParsedArgs } from './flags/flag-set';
 import { formatFlagValue, globalFlags, helpFlag, type FlagSpec } from './flags/flag-spec';
 import { renderUsage, type UsageSpec } from './flags/usage';
-import { newPrinter } from './printers/new-printer';
+import type * as NewPrinter from './printers/new-printer';
 import type { Out, Printer } from './printers/printer';
 import { SimplePrinter } from './printers/simple-printer';
 
@@ -79,6 +79,10 @@ export class CtlContext {
 
   /** initDisplayFromCmd */
   initDisplay(): void {
+    // loaded here, not at the top: the json/protobuf printers bring the 2.3 MB generated proto module, which
+    // commands that never print (version, argument errors) should not pay for at start (ctl-fast-path.ts)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { newPrinter } = require('./printers/new-printer') as typeof NewPrinter;
     const p = newPrinter(this.flags.string('write-out'), this.flags.bool('hex'), this.out);
     if (p === undefined) throw new CtlExit(ExitCode.BadFeature, 'unsupported output format');
     this.display = p;
