@@ -35,7 +35,7 @@ describeIf('cairn ctl over TLS vs etcdctl 3.4', () => {
   const f = (name: string) => path.join(dir, name);
   const tls = () => ['--cacert', f('ca.crt'), '--cert', f('client.crt'), '--key', f('client.key')];
 
-  const same = (args: string[], o: RunOptions = {}) => {
+  const same = (args: string[], o: RunOptions & { mask?: (s: string) => string } = {}) => {
     const { etcdctl, cairn } = comparePair(endpoint, endpoint, args, o);
     expect({ args, ...cairn }).toEqual({ args, ...etcdctl });
     return etcdctl;
