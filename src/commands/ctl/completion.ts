@@ -20,7 +20,9 @@ Zsh:
 fish and powershell scripts are not implemented yet.
 `;
 
-// etcdctl 3.6 (not in 3.4): cobra's `completion bash|zsh|fish|powershell` (ExactValidArgs(1))
+// cobra's completion command: upstream etcdctl 3.6 has it, and so does Debian's 3.4 build (cobra's default
+// `completion bash|zsh|fish|powershell` sub-commands, `completion` alone shows help with exit 0). cairn generates
+// bash and zsh scripts itself; a missing or unknown shell is an error here (exit 1) rather than cobra's help.
 export default class CtlCompletion extends CtlCommand {
   static override summary = 'Generate completion script (bash and zsh; fish and powershell not implemented yet)';
   static override description = long.trim();

@@ -1,4 +1,4 @@
-// Shell completion for `cairn ctl` (etcdctl 3.6's `completion` command; 3.4 has none). cobra generates its
+// Shell completion for `cairn ctl` (etcdctl 3.6's `completion` command; Debian's 3.4 build has cobra's too). cobra generates its
 // scripts from the command tree; cairn does the same from oclif's command list: for every command path, the
 // sub-commands and the long flags (the command's own plus the global ones), as a bash function. zsh loads the
 // same function through bashcompinit.

@@ -3,14 +3,13 @@
 // panic) cairn reproduces the panic's first line and exit code; where cairn deliberately differs (offline tools
 // under ctl) the test says what cairn prints instead.
 // Needs a build (`npm run build`): it runs bin/run.js.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { etcdserverpb } from '../../../src/core/api/proto';
 import { RawClient } from '../../helpers/grpc';
-import { RUN_JS, tempDir } from '../../helpers/procs';
+import { tempDir } from '../../helpers/procs';
 import { hasEtcdctl, runCairnCtl, runEtcdctl, startTwinEtcd, type CtlRun, type EtcdMember } from './ctl-diff';
-import { comparePairAsync, firstLine, startBackground, until, zapLines } from './ctl-maintenance-helpers';
+import { comparePairAsync, firstLine, zapLines } from './ctl-maintenance-helpers';
 
 const formats = ['simple', 'json', 'fields', 'table', 'protobuf'] as const;
 const describeIf = hasEtcdctl() ? describe : describe.skip;
@@ -170,104 +169,6 @@ describeIf('cairn ctl maintenance vs etcdctl 3.4', () => {
       const r = runCairnCtl(sut.endpoint, ['snapshot', sub, path.join(dir, 'x.db')]);
       expect(r.code).toBe(128);
       expect(r.stderr).toMatch(new RegExp(`^Error: snapshot ${sub} is not implemented under cairn ctl: .*cairn util snapshot ${sub}.*not implemented yet\\n$`));
-    });
-  });
-
-  // last: it writes into the twin `sut` as a mirror destination, so the twins differ afterwards
-  describe('make-mirror', () => {
-    it.each([
-      [['make-mirror']],
-      [['make-mirror', 'a', 'b']],
-      [['make-mirror', '127.0.0.1:1', '--dest-prefix', 'x', '--no-dest-prefix']],
-    ])('refuses %j as etcdctl does', async (args) => {
-      await same(args);
-    });
-
-    it('syncs the keys under --prefix, then follows the watch, as etcdctl does (into another server)', async () => {
-      const put = (k: string, v: string) => expect(runEtcdctl(ref.endpoint, ['put', k, v]).code).toBe(0);
-      put('m/1', 'one');
-      put('m/2', 'two');
-      put('mx', 'not mirrored');
-      const dest = sut.endpoint;
-      const e = startBackground('etcdctl', ['make-mirror', dest, '--prefix', 'm/', '--dest-prefix', 'E/', '--endpoints', ref.endpoint]);
-      const c = startBackground(process.execPath, [RUN_JS, 'ctl', 'make-mirror', dest, '--prefix', 'm/', '--dest-prefix', 'C/', '--endpoints', ref.endpoint],
-        { CAIRN_CTL_MAKE_MIRROR_PRINT_MS: '200' }); // etcdctl prints the total every 30 s; the test cannot wait that long
-      const r = startBackground(process.execPath, [RUN_JS, 'ctl', 'make-mirror', dest, '--prefix', 'm/', '--no-dest-prefix', '--endpoints', ref.endpoint]);
-      try {
-        const destKeys = (prefix: string) => runEtcdctl(dest, ['get', prefix, '--prefix']).stdout;
-        const state = () => JSON.stringify({ e: destKeys('E/'), c: destKeys('C/'), root: runEtcdctl(dest, ['get', '0', '9']).stdout, out: c.stdout(), err: c.stderr() + r.stderr() });
-        await until(() => destKeys('E/') === 'E/1\none\nE/2\ntwo\n' && destKeys('C/') === 'C/1\none\nC/2\ntwo\n' && destKeys('1') === '1\none\n', state);
-        // followed: each revision's events applied at the destination
-        put('m/3', 'three');
-        expect(runEtcdctl(ref.endpoint, ['del', 'm/1']).code).toBe(0);
-        expect(runEtcdctl(ref.endpoint, ['txn'], { input: '\nput m/4 four\ndel m/2\n\n\n' }).code).toBe(0);
-        await until(() => destKeys('E/') === 'E/3\nthree\nE/4\nfour\n' && destKeys('C/') === 'C/3\nthree\nC/4\nfour\n', state);
-        await until(() => destKeys('3') === '3\nthree\n' && destKeys('4') === '4\nfour\n' && destKeys('1') === '' && destKeys('2') === '', state);
-        // the running total, as etcdctl prints it: 2 synced + 2 puts + 2 deletes
-        await until(() => c.stdout().endsWith('6\n'), state);
-        expect(c.stdout()).toMatch(/^(\d+\n)+$/);
-        expect(c.stderr()).toBe('');
-      } finally {
-        await Promise.all([e.stop(), c.stop(), r.stop()]);
-      }
-    });
-  });
-
-  describe('etcdctl 3.6 commands and those cairn has no use for', () => {
-    it('sends downgrade to the server, which (etcd 3.4) does not know the RPC: its gRPC error, exit 1', async () => {
-      const c = new RawClient(ref.endpoint);
-      let details = '';
-      try {
-        await c.call('/etcdserverpb.Maintenance/Downgrade', etcdserverpb.DowngradeRequest, etcdserverpb.DowngradeResponse, { action: 0, version: '3.4' });
-      } catch (err) {
-        details = (err as { details: string }).details;
-      } finally {
-        c.close();
-      }
-      expect(details).toContain('Downgrade');
-      for (const args of [['downgrade', 'validate', '3.4'], ['downgrade', 'enable', '3.4'], ['downgrade', 'cancel']]) {
-        const r = runCairnCtl(ref.endpoint, args);
-        expect({ args, ...r }).toEqual({ args, stdout: '', stderr: `Error: rpc error: code = Unimplemented desc = ${details}\n`, code: 1 });
-      }
-    });
-
-    it.each([
-      [['downgrade', 'validate'], 'TARGET_VERSION not provided'],
-      [['downgrade', 'enable', '3.4', '3.5'], 'too many arguments'],
-      [['downgrade', 'enable', ''], 'target version not provided'],
-    ])('refuses %j as etcdctl 3.6 does', (args, msg) => {
-      expect(runCairnCtl(ref.endpoint, args)).toEqual({ stdout: '', stderr: `Error: ${msg}\n`, code: 128 });
-    });
-
-    it('refuses migrate: there is no v2 store', () => {
-      const r = runCairnCtl(ref.endpoint, ['migrate', '--data-dir', dir]);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^Error: migrate is not supported: cairn has no v2 store/);
-    });
-
-    it('generates a bash completion script that completes ctl commands and flags', () => {
-      const r = runCairnCtl(ref.endpoint, ['completion', 'bash']);
-      expect(r.code).toBe(0);
-      const script = path.join(dir, 'completion.bash');
-      fs.writeFileSync(script, r.stdout);
-      const complete = (...words: string[]) => spawnSync('bash', ['-c',
-        `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _cairn_completions; echo "\${COMPREPLY[*]}"`]).stdout.toString();
-      expect(complete('cairn', 'ctl', 'mem')).toBe('member\n');
-      expect(complete('cairn', 'ctl', 'member', '')).toBe('add list promote remove update\n');
-      expect(complete('cairn', 'ctl', 'make-mirror', '--dest-')).toBe('--dest-cacert --dest-cert --dest-insecure-transport --dest-key --dest-prefix\n');
-      expect(complete('cairn', 'ctl', '--endpoints', 'x', 'sn')).toBe('snapshot\n');
-      const zsh = runCairnCtl(ref.endpoint, ['completion', 'zsh']);
-      expect(zsh.code).toBe(0);
-      expect(zsh.stdout).toContain('bashcompinit');
-    });
-
-    it.each([
-      [['completion', 'fish'], 'Error: completion fish is not implemented yet (bash and zsh are)\n'],
-      [['completion', 'powershell'], 'Error: completion powershell is not implemented yet (bash and zsh are)\n'],
-      [['completion'], 'Error: accepts 1 arg(s), received 0\n'],
-      [['completion', 'tcsh'], 'Error: invalid argument "tcsh" for "cairn ctl completion"\n'],
-    ])('completion %j fails plainly', (args, err) => {
-      expect(runCairnCtl(ref.endpoint, args)).toEqual({ stdout: '', stderr: err, code: 1 });
     });
   });
 });
