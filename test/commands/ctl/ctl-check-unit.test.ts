@@ -128,6 +128,15 @@ describe('keys', () => {
     expect(k.subarray(0, 3).toString()).toBe('/p/');
     expect(k[3] & 1).toBe(0); // zigzag of a non-negative number
     expect(k.subarray(13).every((b) => b === 0)).toBe(true); // an int63 varint takes at most 10 bytes
+    // a well-formed varint of an even number below 2^64 (zigzag of a non-negative int63)
+    for (let n = 0; n < 200; n++) {
+      const key = randomKey(Buffer.alloc(0), 16);
+      let v = 0n;
+      let i = 0;
+      for (; key[i] & 0x80; i++) v |= BigInt(key[i] & 0x7f) << BigInt(7 * i);
+      v |= BigInt(key[i]) << BigInt(7 * i);
+      expect({ even: v % 2n === 0n, below: v < 2n ** 64n, len: i < 10, rest: key.subarray(i + 1).every((b) => b === 0) }).toEqual({ even: true, below: true, len: true, rest: true });
+    }
   });
   it('ranges over the prefix', () => {
     expect(prefixRange('/a/')).toEqual({ key: Buffer.from('/a/'), rangeEnd: Buffer.from('/a0') });

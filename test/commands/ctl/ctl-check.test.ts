@@ -88,6 +88,11 @@ describeIf('cairn ctl check vs etcdctl 3.4', () => {
       expect(etcdctl).toEqual({ stdout: '', stderr: 'Error: unknown load option huge\n', code: 4 });
       expect(cairn).toEqual(etcdctl);
     }
+    // the load is read before the output format
+    const badFormat = both(['-w', 'yaml', 'check', 'datascale']);
+    expect(badFormat.etcdctl).toEqual({ stdout: '', stderr: 'Error: unsupported output format\n', code: 4 });
+    expect(badFormat.cairn).toEqual(badFormat.etcdctl);
+    expect(both(['-w', 'yaml', 'check', 'perf', '--load', 'huge']).cairn).toEqual({ stdout: '', stderr: 'Error: unknown load option huge\n', code: 4 });
   });
 
   it('refuses a prefix that holds keys, and leaves them', () => {
