@@ -128,4 +128,118 @@ describeIf('cairn ctl lease/watch/lock/elect vs etcdctl 3.4', () => {
       for (const [m, id] of [[ref, l.ref], [sut, l.sut]] as const) runEtcdctl(m.endpoint, ['lease', 'revoke', id]);
     });
   });
+
+  describe('watch', () => {
+    /** the twins' current revision (the same on both: they get the same writes) */
+    const revision = () => Number(JSON.parse(etcdctlOk(ref.endpoint, ['get', 'seed', '-w', 'json'])).header.revision);
+    /** writes on both servers: two puts, a delete, and a final put of END (what the watchers wait for) */
+    const writes = async (prefix: string, live: LiveCtl[]) => {
+      // a first write both watchers must see: from then on every write is a live event of its own (a watcher
+      // still catching up would get several events in one response)
+      setup(['put', `${prefix}/0`, 'START']);
+      await Promise.all(live.map((p) => p.waitFor(/START|U1RBUlQ=/)));
+      setup(['put', `${prefix}/a`, '1']);
+      setup(['put', `${prefix}/b`, 'two words']);
+      setup(['del', `${prefix}/a`]);
+      setup(['put', `${prefix}/end`, 'END']);
+    };
+    const endSeen: Record<string, RegExp> = { simple: /END\n$/, json: /RU5E/, fields: /"Value" : "END"/, protobuf: /END/ };
+    const both = (args: (side: 'ref' | 'sut') => string[], o: { env?: Record<string, string> } = {}) => [
+      new LiveCtl('etcdctl', ref.endpoint, args('ref'), o), new LiveCtl('cairn', sut.endpoint, args('sut'), o),
+    ];
+
+    it.each(['simple', 'json', 'fields', 'protobuf'])('streams events (--prefix --prev-kv) in -w %s until SIGINT', async (w) => {
+      // --rev: the watch replays from the revision after the last write, whenever it is set up
+      const rev = revision() + 1;
+      const live = both(() => ['watch', `w-${w}`, '--prefix', '--prev-kv', '--rev', String(rev), '-w', w]);
+      await writes(`w-${w}`, live);
+      await Promise.all(live.map((p) => p.waitFor(endSeen[w])));
+      const [e, c] = await Promise.all(live.map((p) => p.stop('SIGINT')));
+      expect(c).toEqual(e);
+      if (w === 'simple') expect(e.stdout).toContain(`DELETE\nw-${w}/a\n1\nw-${w}/a\n\n`);
+    });
+
+    it('a range watch in -w table fails at the first event as etcdctl does (SIGTERM otherwise)', async () => {
+      const rev = revision() + 1;
+      const live = both(() => ['watch', 'wt/a', 'wt/z', '--rev', String(rev), '-w', 'table']);
+      await writes('wt', []);
+      const [e, c] = await Promise.all(live.map((p) => p.done()));
+      expect(c).toEqual(e);
+      expect(e.code).toBe(4);
+    });
+
+    it('runs the exec command for every event with ETCD_WATCH_* set', async () => {
+      const rev = revision() + 1;
+      const script = 'echo "rev=$ETCD_WATCH_REVISION type=$ETCD_WATCH_EVENT_TYPE key=$ETCD_WATCH_KEY value=$ETCD_WATCH_VALUE"';
+      const live = both(() => ['watch', '--prefix', 'wx', '--rev', String(rev), '--', 'sh', '-c', script]);
+      await writes('wx', live);
+      await Promise.all(live.map((p) => p.waitFor(/value="END"\n/)));
+      const [e, c] = await Promise.all(live.map((p) => p.stop('SIGTERM')));
+      expect(c).toEqual(e);
+      expect(e.stdout).toContain(`type="DELETE" key="wx/a" value=""`);
+      // a failing command ends the watch: the line etcdctl prints, exit 1
+      const failing = both(() => ['watch', 'wx/a', '--rev', String(rev), '--', 'sh', '-c', 'exit 3']);
+      const [fe, fc] = await Promise.all(failing.map((p) => p.done()));
+      expect(fc).toEqual(fe);
+      expect(fe.stderr).toBe('command ["sh" "-c" "exit 3"] error (exit status 3)\n');
+    });
+
+    it('a watch from a compacted revision is canceled', async () => {
+      const rev = revision();
+      setup(['compaction', String(rev)]);
+      await inBatches(['simple', 'json', 'fields', 'protobuf'], 4, async (w) => {
+        const out = await sameAsync(undefined, ['watch', 'wk', '--rev', '2', '-w', w]);
+        expect(out.stderr).toContain('watch was canceled (etcdserver: mvcc: required revision has been compacted)\nError: watch is canceled by the server\n');
+        expect(out.code).toBe(5);
+      });
+    });
+
+    it('-i reads watch lines from stdin; bad lines are reported, EOF ends it', async () => {
+      const rev = revision() + 1;
+      const live = both(() => ['watch', '-i']);
+      for (const p of live) {
+        p.write(`watch wi --prefix --rev ${rev}\n`);
+        p.write('\n');
+        p.write('get wi\n');
+        p.write('watch\n');
+        p.write(`watch wi/a wi/c --prefix --rev ${rev}\n`);
+        p.write(`watch wi/b --rev ${rev} -- sh -c "echo exec $ETCD_WATCH_KEY"\n`);
+      }
+      await writes('wi', live);
+      await Promise.all(live.map((p) => p.waitFor(/wi\/end\nEND\n/)));
+      await Promise.all(live.map((p) => p.waitFor(/exec "wi\/b"\n/)));
+      for (const p of live) p.endInput();
+      const [e, c] = await Promise.all(live.map((p) => p.done()));
+      expect(c).toEqual(e);
+      expect(e.code).toBe(3);
+      const fatal = both(() => ['watch', '-i'], {});
+      for (const p of fatal) p.write('watch a --bogus\n');
+      const [fe, fc] = await Promise.all(fatal.map((p) => p.done()));
+      expect(fc).toEqual(fe);
+      expect(fe.code).toBe(128);
+    });
+
+    it('-i answers a progress request on its watches', async () => {
+      const live = both(() => ['watch', '-i', '-w', 'json']);
+      for (const p of live) p.write('watch nothing-here\nprogress\n');
+      await Promise.all(live.map((p) => p.waitFor(/"Events":\[\]/)));
+      const [e, c] = await Promise.all(live.map((p) => p.stop('SIGINT')));
+      expect(c).toEqual(e);
+      expect(e.stdout).toMatch(/^progress notify: \d+\n\{"Header"/);
+    });
+
+    const badWatch: [string[], Record<string, string>][] = [
+      [['watch'], {}],
+      [['watch', 'a', 'b', '--prefix'], {}],
+      [['watch', 'a'], { ETCDCTL_WATCH_KEY: 'k' }],
+      [['watch', 'a', '--', 'echo'], { ETCDCTL_WATCH_KEY: 'k' }],
+      [['watch'], { ETCDCTL_WATCH_RANGE_END: 'z' }],
+    ];
+    it('bad arguments: same message and exit code', async () => {
+      await inBatches(badWatch, 3, async ([args, env]) => {
+        const { etcdctl, cairn } = await compareLeasePairAsync(ref.endpoint, sut.endpoint, args, args, names, { env });
+        expect({ args, env, ...cairn }).toEqual({ args, env, ...etcdctl });
+      });
+    });
+  });
 });
