@@ -242,4 +242,65 @@ describeIf('cairn ctl lease/watch/lock/elect vs etcdctl 3.4', () => {
       });
     });
   });
+
+  describe('lock', () => {
+    /** the lock key names the session lease (%x), which differs between servers and runs */
+    const maskKey = (s: string) => s.replace(/\/[0-9a-f]{1,16}\n/g, '/<lease>\n');
+    /** no output for a while: the process is still waiting for the lock */
+    const stillWaiting = async (p: LiveCtl) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(p.stdout).toBe('');
+      expect(p.proc.exitCode).toBeNull();
+    };
+
+    it('prints the lock key like etcdctl, holds it until SIGINT, and two cairn locks exclude each other', async () => {
+      const first = [new LiveCtl('etcdctl', ref.endpoint, ['lock', 'lk1']), new LiveCtl('cairn', sut.endpoint, ['lock', 'lk1'])];
+      await Promise.all(first.map((p) => p.waitFor(/\n\n$/)));
+      expect(maskKey(first[1].stdout)).toBe(maskKey(first[0].stdout));
+      expect(maskKey(first[1].stdout)).toBe('lk1/<lease>\n\n');
+      // a second cairn lock on the cairn side waits for the first
+      const second = new LiveCtl('cairn', sut.endpoint, ['lock', 'lk1', '-w', 'json']);
+      await stillWaiting(second);
+      const [e, c] = await Promise.all(first.map((p) => p.stop('SIGINT')));
+      expect({ ...c, stdout: maskKey(c.stdout) }).toEqual({ ...e, stdout: maskKey(e.stdout) });
+      expect(c.code).toBe(0);
+      await second.waitFor(/"kvs":\[\{"key":"/);
+      const s2 = await second.stop('SIGTERM');
+      expect(s2.code).toBe(0);
+      // released: nothing left under the lock's prefix
+      expect(etcdctlOk(sut.endpoint, ['get', 'lk1/', '--prefix', '--keys-only'])).toBe('');
+    });
+
+    it('etcdctl lock and cairn ctl lock on one server exclude each other', async () => {
+      const e1 = new LiveCtl('etcdctl', sut.endpoint, ['lock', 'lk2']);
+      await e1.waitFor(/\n\n$/);
+      const c1 = new LiveCtl('cairn', sut.endpoint, ['lock', 'lk2']);
+      await stillWaiting(c1);
+      await e1.stop('SIGINT');
+      await c1.waitFor(/^lk2\/[0-9a-f]+\n\n$/);
+      const e2 = new LiveCtl('etcdctl', sut.endpoint, ['lock', 'lk2']);
+      await stillWaiting(e2);
+      expect((await c1.stop('SIGINT')).code).toBe(0);
+      await e2.waitFor(/^lk2\/[0-9a-f]+\n\n$/);
+      expect((await e2.stop('SIGINT')).code).toBe(0);
+    });
+
+    it('runs a command holding the lock with ETCD_LOCK_KEY/ETCD_LOCK_REV, then exits with its code (etcdctl 3.5)', async () => {
+      const script = 'echo "$ETCD_LOCK_KEY $ETCD_LOCK_REV"; exit 3';
+      const rev = Number(JSON.parse(etcdctlOk(sut.endpoint, ['get', 'seed', '-w', 'json'])).header.revision);
+      const c = await new LiveCtl('cairn', sut.endpoint, ['lock', 'lk3', '--', 'sh', '-c', script]).done();
+      expect({ ...c, stdout: maskKey(c.stdout.replace(/ \d+\n$/, '\n')) }).toEqual({ stdout: 'lk3/<lease>\n', stderr: '', code: 3, signal: null });
+      // the key was created by the lock's txn at the next revision after the session's grant
+      expect(Number(/ (\d+)\n$/.exec(c.stdout)?.[1])).toBe(rev + 1);
+      // etcdctl 3.4 instead says "Error: exit status 3" and exits 1
+      const e = await new LiveCtl('etcdctl', ref.endpoint, ['lock', 'lk3', '--', 'sh', '-c', script]).done();
+      expect({ stderr: e.stderr, code: e.code }).toEqual({ stderr: 'Error: exit status 3\n', code: 1 });
+      expect(etcdctlOk(sut.endpoint, ['get', 'lk3/', '--prefix', '--keys-only'])).toBe('');
+    });
+
+    it('bad arguments: same message and exit code', async () => {
+      await sameAsync(undefined, ['lock']);
+      await sameAsync(undefined, ['lock', 'lk4', '--ttl', 'x']);
+    });
+  });
 });
