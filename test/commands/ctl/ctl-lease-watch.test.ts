@@ -303,4 +303,31 @@ describeIf('cairn ctl lease/watch/lock/elect vs etcdctl 3.4', () => {
       await sameAsync(undefined, ['lock', 'lk4', '--ttl', 'x']);
     });
   });
+
+  describe('elect', () => {
+    const maskKey = (s: string) => s.replace(/\/[0-9a-f]{1,16}\n/g, '/<lease>\n');
+
+    it('campaigns, waits for the leader to resign, and -l observers print every leader, as etcdctl does', async () => {
+      const observers = [new LiveCtl('etcdctl', ref.endpoint, ['elect', 'el1', '-l']), new LiveCtl('cairn', sut.endpoint, ['elect', 'el1', '-l'])];
+      const first = [new LiveCtl('etcdctl', ref.endpoint, ['elect', 'el1', 'p1']), new LiveCtl('cairn', sut.endpoint, ['elect', 'el1', 'p1'])];
+      await Promise.all(first.map((p) => p.waitFor(/\np1\n$/)));
+      const second = [new LiveCtl('etcdctl', ref.endpoint, ['elect', 'el1', 'p2']), new LiveCtl('cairn', sut.endpoint, ['elect', 'el1', 'p2'])];
+      await Promise.all(observers.map((p) => p.waitFor(/\np1\n$/)));
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(second.map((p) => p.stdout)).toEqual(['', '']);
+      const [e1, c1] = await Promise.all(first.map((p) => p.stop('SIGINT')));
+      expect({ ...c1, stdout: maskKey(c1.stdout) }).toEqual({ ...e1, stdout: maskKey(e1.stdout) });
+      expect(maskKey(c1.stdout)).toBe('el1/<lease>\np1\n');
+      await Promise.all([...second, ...observers].map((p) => p.waitFor(/\np2\n$/)));
+      const [e2, c2] = await Promise.all(second.map((p) => p.stop('SIGTERM')));
+      expect({ ...c2, stdout: maskKey(c2.stdout) }).toEqual({ ...e2, stdout: maskKey(e2.stdout) });
+      const [eo, co] = await Promise.all(observers.map((p) => p.stop('SIGINT')));
+      expect({ ...co, stdout: maskKey(co.stdout) }).toEqual({ ...eo, stdout: maskKey(eo.stdout) });
+      expect(maskKey(co.stdout)).toBe('el1/<lease>\np1\nel1/<lease>\np2\n');
+    });
+
+    it('bad arguments: same message and exit code', async () => {
+      await inBatches([['elect'], ['elect', 'a'], ['elect', 'a', 'b', '-l'], ['elect', 'a', 'b', 'c']], 2, async (args) => { await sameAsync(undefined, args); });
+    });
+  });
 });

@@ -9,8 +9,8 @@ import type { Session } from '../../client/session';
 import { EtcdError, GrpcCode } from '../../errors';
 import { prefixRangeEnd } from '../kv-ops';
 
-const sortCreate = 2;
-const ascend = 1;
+export const sortCreate = 2;
+export const ascend = 1;
 const descend = 2;
 
 export class Canceled extends Error {
@@ -52,45 +52,52 @@ export class Mutex {
       return;
     }
     try {
-      this.header = await this.waitDeletes(pfx, this.myRev.subtract(1), signal);
+      this.header = await waitDeletes(this.client, pfx, this.myRev.subtract(1), signal);
     } catch (err) {
       await this.unlock().catch(() => undefined);
       throw err;
     }
   }
 
-  /** waitDeletes: until no key under the prefix was created at or before maxCreateRev */
-  private async waitDeletes(pfx: Buffer, maxCreateRev: Long, signal: AbortSignal): Promise<etcdserverpb.ResponseHeader.$Properties | null | undefined> {
-    for (;;) {
-      if (signal.aborted) throw new Canceled();
-      const r = await this.client.range({ key: pfx, rangeEnd: prefixRangeEnd(pfx), sortTarget: sortCreate, sortOrder: descend, limit: 1, maxCreateRevision: maxCreateRev }, { deadline: Infinity });
-      if (r.kvs.length === 0) return r.header;
-      await this.waitDelete(Buffer.from(r.kvs[0].key ?? []), Long.fromValue(r.header?.revision ?? 0), signal);
-    }
-  }
-
-  private waitDelete(key: Buffer, rev: Long, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onAbort = () => { stream.close(); reject(new Canceled()); };
-      const stream = this.client.watch({
-        onResponse: (r) => {
-          if (r.events.some((e) => e.type === 1)) {
-            signal.removeEventListener('abort', onAbort);
-            stream.close();
-            resolve();
-          }
-        },
-        onEnd: (err) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(err ?? new EtcdError(GrpcCode.CANCELLED, 'context canceled'));
-        },
-      });
-      signal.addEventListener('abort', onAbort, { once: true });
-      stream.create({ key, startRevision: rev });
-    });
-  }
-
   async unlock(): Promise<void> {
     await this.client.deleteRange({ key: Buffer.from(this.myKey) }, { deadline: Infinity });
   }
+}
+
+type Header = etcdserverpb.ResponseHeader.$Properties | null | undefined;
+
+/** waitDeletes: until no key under the prefix was created at or before maxCreateRev */
+export async function waitDeletes(client: EtcdClient, pfx: Buffer, maxCreateRev: Long, signal: AbortSignal): Promise<Header> {
+  for (;;) {
+    if (signal.aborted) throw new Canceled();
+    const r = await client.range({ key: pfx, rangeEnd: prefixRangeEnd(pfx), sortTarget: sortCreate, sortOrder: descend, limit: 1, maxCreateRevision: maxCreateRev }, { deadline: Infinity });
+    if (r.kvs.length === 0) return r.header;
+    await watchUntil(client, { key: Buffer.from(r.kvs[0].key ?? []), startRevision: Long.fromValue(r.header?.revision ?? 0) }, signal, (resp) => resp.events.some((e) => e.type === 1));
+  }
+}
+
+/** Watches until `done(response)` says so; rejects with Canceled on abort, or with the stream's end. */
+export function watchUntil(client: EtcdClient, req: { key: Buffer; rangeEnd?: Buffer; startRevision: Long }, signal: AbortSignal, done: (r: etcdserverpb.WatchResponse) => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new Canceled());
+      return;
+    }
+    const onAbort = () => { stream.close(); reject(new Canceled()); };
+    const stream = client.watch({
+      onResponse: (r) => {
+        if (!r.created && done(r)) {
+          signal.removeEventListener('abort', onAbort);
+          stream.close();
+          resolve();
+        }
+      },
+      onEnd: (err) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err ?? new EtcdError(GrpcCode.CANCELLED, 'context canceled'));
+      },
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+    stream.create(req);
+  });
 }
