@@ -90,7 +90,8 @@ export class LiveCtl {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(tool: Tool, endpoint: string, args: readonly string[], o: { env?: Readonly<Record<string, string>>; stdin?: string } = {}) {
-    const argv = [...args, '--endpoints', endpoint];
+    // --endpoints first: after a `--` (exec forms) it would be an argument of the command
+    const argv = ['--endpoints', endpoint, ...args];
     this.proc = tool === 'etcdctl'
       ? spawn('etcdctl', argv, { env: ctlEnv(o.env), stdio: ['pipe', 'pipe', 'pipe'] })
       : spawn(process.execPath, [RUN_JS, 'ctl', ...argv], { env: ctlEnv(o.env), stdio: ['pipe', 'pipe', 'pipe'] });
@@ -98,6 +99,15 @@ export class LiveCtl {
     this.proc.stderr?.on('data', (b: Buffer) => { this.err = Buffer.concat([this.err, b]); });
     if (o.stdin !== undefined) this.proc.stdin?.end(o.stdin);
     this.exited = new Promise((resolve) => this.proc.once('close', (code, signal) => resolve({ code, signal })));
+  }
+
+  /** writes to the process's stdin (left open: -i modes end at EOF) */
+  write(s: string): void {
+    this.proc.stdin?.write(s);
+  }
+
+  endInput(): void {
+    this.proc.stdin?.end();
   }
 
   get stdout(): string {

@@ -33,7 +33,8 @@ export class JsonPrinter implements Printer {
   watch(r: WatchBatch): void {
     this.print(new GoJsonObject()
       .raw('Header', headerJson(r.header ?? {}))
-      .raw('Events', r.events.length === 0 ? 'null' : `[${r.events.map(eventJson).join(',')}]`)
+      // clientv3 always makes the Events slice (make([]*Event, n)): an empty batch is [] (progress, compaction)
+      .raw('Events', `[${r.events.map(eventJson).join(',')}]`)
       .raw('CompactRevision', r.compactRevision)
       .raw('Canceled', String(r.canceled))
       .raw('Created', String(r.created))
