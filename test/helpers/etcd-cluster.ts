@@ -51,8 +51,9 @@ function startMember(root: string, name: string, peerUrl: string, clientPort: nu
     '--listen-client-urls', clientUrl, '--advertise-client-urls', clientUrl,
     '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl,
     '--initial-cluster', initialCluster, '--initial-cluster-state', state, '--initial-cluster-token', 'cairn-test',
-    // fast elections and heartbeats on loopback
-    '--heartbeat-interval', '50', '--election-timeout', '500',
+    // etcd's defaults: shorter timeouts cost spurious elections when the test machine is busy, and with them
+    // 'unhealthy cluster' refusals of membership changes that have nothing to do with what is tested
+    '--heartbeat-interval', '100', '--election-timeout', '1000',
   ], { cwd: dir, stdio: ['ignore', log, log] });
   fs.closeSync(log);
   return { name, peerUrl, clientUrl, endpoint: `127.0.0.1:${clientPort}`, proc, dir };

@@ -58,7 +58,10 @@ function readMap(root: string): CtlCommandMap | undefined {
 
 export type FastPlan =
   | { readonly kind: 'run'; readonly id: string; readonly module: string; readonly argv: string[] }
-  | { readonly kind: 'oclif'; readonly reason: 'help' | 'unknown' | 'no-map' };
+  | { readonly kind: 'oclif'; readonly reason: 'help' | 'unknown' | 'no-map' | 'needs-oclif' };
+
+/** Commands that read oclif's own state (completion lists oclif's commands): always through oclif. */
+export const oclifOnlyCommands: ReadonlySet<string> = new Set(['ctl:completion']);
 
 /** Where `cairn ctl <argv…>` goes: a command module to run here, or oclif (help, topics, unknown commands). */
 export function planCtl(argv: readonly string[], root: string, map: CtlCommandMap | undefined = readMap(root)): FastPlan {
@@ -67,6 +70,7 @@ export function planCtl(argv: readonly string[], root: string, map: CtlCommandMa
   if (argv.includes('--help') || argv.includes('-h')) return { kind: 'oclif', reason: 'help' };
   const d = dispatch(argv, Object.keys(map.commands));
   if (d.kind !== 'run') return { kind: 'oclif', reason: d.kind };
+  if (oclifOnlyCommands.has(d.id)) return { kind: 'oclif', reason: 'needs-oclif' };
   const rel = map.commands[d.id];
   if (rel === undefined) return { kind: 'oclif', reason: 'no-map' };
   return { kind: 'run', id: d.id, module: path.join(root, rel), argv: d.argv };

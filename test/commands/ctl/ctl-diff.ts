@@ -90,7 +90,7 @@ export function maskDbSize(s: string): string {
     .replace(/\b\d+(\.\d+)? [kMG]?B\b/g, '<size>')
     .replace(/"dbSize":\d+/g, '"dbSize":<n>')
     .replace(/"dbSizeInUse":\d+/g, '"dbSizeInUse":<n>')
-    .replace(/^(DbSize|DbSizeInUse) : \d+$/gm, '$1 : <n>');
+    .replace(/"(DBSize|DBSizeInUse)" : \d+/g, '"$1" : <n>');
 }
 
 export interface EtcdMember {

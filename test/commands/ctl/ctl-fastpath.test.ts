@@ -9,6 +9,7 @@ import { ROOT, RUN_JS, tempDir } from '../../helpers/procs';
 const map: CtlCommandMap = {
   commands: {
     ctl: 'dist/commands/ctl/index.js',
+    'ctl:completion': 'dist/commands/ctl/completion.js',
     'ctl:endpoint': 'dist/commands/ctl/endpoint/index.js',
     'ctl:endpoint:hashkv': 'dist/commands/ctl/endpoint/hashkv.js',
     'ctl:endpoint:health': 'dist/commands/ctl/endpoint/health.js',
@@ -31,6 +32,9 @@ describe('planCtl', () => {
   it('matches unambiguous prefixes as cobra does', () => {
     expect(planCtl(['ver'], root, map)).toMatchObject({ kind: 'run', id: 'ctl:version' });
     expect(planCtl(['end', 'hea'], root, map)).toMatchObject({ kind: 'run', id: 'ctl:endpoint:health' });
+  });
+  it('leaves commands that read oclif\'s own state to oclif', () => {
+    expect(planCtl(['completion', 'bash'], root, map)).toEqual({ kind: 'oclif', reason: 'needs-oclif' });
   });
   it('leaves help, topics and unknown or ambiguous commands to oclif', () => {
     expect(planCtl(['get', 'foo', '--help'], root, map)).toEqual({ kind: 'oclif', reason: 'help' });
