@@ -3,7 +3,7 @@
 // the same stdout, stderr and exit code in every output format.
 // Needs a build (`npm run build`): it runs bin/run.js.
 import { etcdserverpb } from '../../../src/core/api/proto';
-import { comparePair, hasEtcdctl, maskDbSize, maskDurations, runEtcdctl, startTwinEtcd, type EtcdMember, type RunOptions } from './ctl-diff';
+import { comparePair, hasEtcdctl, maskDbSize, maskDurations, normalize, runCairnCtl, runEtcdctl, startTwinEtcd, type EtcdMember, type RunOptions } from './ctl-diff';
 
 const formats = ['simple', 'json', 'fields', 'table', 'protobuf'] as const;
 const describeIf = hasEtcdctl() ? describe : describe.skip;
@@ -196,6 +196,15 @@ describeIf('cairn ctl vs etcdctl 3.4', () => {
   describe('member and endpoint', () => {
     it.each(formats.map((w) => [w]))('lists members with -w %s', (w) => {
       same(['member', 'list', '-w', w]);
+    });
+
+    it('takes etcdctl 3.6\'s member list --consistency (3.4 has no such flag: compared with a plain member list)', () => {
+      const plain = normalize(runEtcdctl(ref.endpoint, ['member', 'list', '-w', 'json']));
+      for (const c of ['l', 's']) {
+        expect(normalize(runCairnCtl(sut.endpoint, ['member', 'list', '-w', 'json', '--consistency', c]))).toEqual(plain);
+      }
+      const bad = normalize(runCairnCtl(sut.endpoint, ['member', 'list', '--consistency', 'x']));
+      expect(bad).toEqual({ stdout: '', stderr: 'Error: unknown consistency flag "x"\n', code: 4 });
     });
 
     it.each(formats.map((w) => [w]))('prints endpoint status and hashkv with -w %s', (w) => {
