@@ -47,6 +47,10 @@ export interface ScanBounds {
   readonly snapshot?: ReadSnapshot;
 }
 
+interface FastGetWithTxn {
+  getBinaryFast(key: Uint8Array, options: { transaction: Transaction }): Buffer | undefined;
+}
+
 /**
  * One named database. Reads outside a write transaction run on lmdb-js's implicit read transaction, which is a
  * consistent snapshot for the duration of one synchronous call sequence (it is renewed on a new event-loop turn
@@ -70,7 +74,9 @@ export class Bucket {
    * The value at `key` in a reused buffer: valid only until the next read on any bucket of this backend.
    * Cheapest read; copy what you keep.
    */
-  getFast(key: Uint8Array): Buffer | undefined {
+  getFast(key: Uint8Array, snapshot?: ReadSnapshot): Buffer | undefined {
+    // lmdb-js takes the transaction option here as in get() (read.js); its typings omit it
+    if (snapshot) return (this.db as unknown as FastGetWithTxn).getBinaryFast(key, { transaction: snapshot as Transaction });
     return this.db.getBinaryFast(key);
   }
 

@@ -81,6 +81,7 @@ export class MvccReader {
     if (bounds === null) return empty;
     const keys = this.buckets.keys;
     const ptrs: number[] = [];
+    const lens: number[] = [];
     let total = 0;
     let more = false;
     for (const { value: ptr } of keys.scan(limit > 0 ? { ...bounds, limit: limit + 1 } : bounds)) {
@@ -95,13 +96,14 @@ export class MvccReader {
       const len = rec.length - recordHeaderBytes;
       total += 1 + varintBytes(len) + len;
       ptrs.push(main, sub);
+      lens.push(len);
     }
     const n = ptrs.length / 2;
     if (n === 0) return empty;
     if (stream !== undefined && total > stream.aboveBytes) {
       // still in the synchronous sequence of the first pass: the snapshot sees the same records
       const count = more ? keys.count(bounds) : n;
-      return { kvs: empty.kvs, stream: new SnapshotKvsStream(this.buckets.revisions, stream.snapshot(), ptrs, total), count, more, revision: currentRevision };
+      return { kvs: empty.kvs, stream: new SnapshotKvsStream(this.buckets.revisions, stream.snapshot(), ptrs, lens, total), count, more, revision: currentRevision };
     }
     const buf = Buffer.allocUnsafe(encodedHeadroomBytes + total + encodedTailroomBytes);
     let pos = encodedHeadroomBytes;
@@ -229,7 +231,8 @@ class SnapshotKvsStream implements EncodedKvsStream {
   private readonly key = Buffer.alloc(revisionKeyBytes);
   readonly n: number;
 
-  constructor(private readonly revisions: Bucket, snapshot: ReadSnapshot, private readonly ptrs: number[], readonly size: number) {
+  /** `lens`: each record's payload length, from the first pass (the records cannot change under the snapshot) */
+  constructor(private readonly revisions: Bucket, snapshot: ReadSnapshot, private readonly ptrs: number[], private readonly lens: number[], readonly size: number) {
     this.snap = snapshot;
     this.n = ptrs.length / 2;
   }
@@ -238,26 +241,28 @@ class SnapshotKvsStream implements EncodedKvsStream {
     const snap = this.snap;
     assert(snap !== undefined, 'mvcc: encoded range stream read after close');
     if (this.i >= this.ptrs.length) return undefined;
-    const recs: Buffer[] = [];
+    // how many whole KeyValues make this piece (at least one), from the lengths of the first pass
+    const first = this.i;
+    let end = first;
     let bytes = 0;
-    while (this.i < this.ptrs.length && (recs.length === 0 || bytes < maxBytes)) {
-      writeRevisionKey(this.key, 0, this.ptrs[this.i], this.ptrs[this.i + 1]);
-      const rec = this.revisions.get(this.key, snap);
-      assert(rec !== undefined, 'mvcc: record missing from the pinned snapshot');
-      const len = rec.length - recordHeaderBytes;
+    while (end < this.ptrs.length && (end === first || bytes < maxBytes)) {
+      const len = this.lens[end / 2];
       bytes += 1 + varintBytes(len) + len;
-      recs.push(rec);
-      this.i += 2;
+      end += 2;
     }
     const buf = Buffer.allocUnsafe(bytes);
     let pos = 0;
-    for (const rec of recs) {
+    for (let i = first; i < end; i += 2) {
+      writeRevisionKey(this.key, 0, this.ptrs[i], this.ptrs[i + 1]);
+      const rec = this.revisions.getFast(this.key, snap); // a reused buffer: copied out at once
+      assert(rec !== undefined && rec.length - recordHeaderBytes === this.lens[i / 2], 'mvcc: record missing or changed under the pinned snapshot');
       let len = rec.length - recordHeaderBytes;
       buf[pos++] = 0x12;
       while (len > 0x7f) { buf[pos++] = (len & 0x7f) | 0x80; len >>>= 7; }
       buf[pos++] = len;
       pos += rec.copy(buf, pos, recordHeaderBytes);
     }
+    this.i = end;
     return buf;
   }
 
