@@ -162,6 +162,7 @@ function runAsync(cmd: string, argv: readonly string[], o: RunOptions): Promise<
       clearTimeout(timer);
       resolve({ stdout: Buffer.concat(out).toString('latin1'), stderr: Buffer.concat(err).toString('latin1'), code });
     });
+    p.stdin.on('error', () => undefined); // a command that exits before reading its stdin (EPIPE)
     p.stdin.end(o.input ?? '');
   });
 }
