@@ -1,8 +1,7 @@
-import * as fs from 'node:fs';
 import type { etcdserverpb } from '../../core/api/proto';
-import type { ClientOptions, TlsOptions } from '../../core/client/client-options';
+import type { ClientOptions } from '../../core/client/client-options';
 import { CtlCommand, oclifFlags } from '../../core/cli/ctl-command';
-import type { CtlContext, CtlSpec } from '../../core/cli/ctl-context';
+import { tlsFromFlags, type CtlContext, type CtlSpec } from '../../core/cli/ctl-context';
 import { CtlExit } from '../../core/cli/ctl-exit';
 import { ExitCode } from '../../core/cli/exit-codes';
 import { bool, str } from '../../core/cli/flags/flag-spec';
@@ -44,34 +43,12 @@ export default class CtlMakeMirror extends CtlCommand {
       dialTimeoutMs: ctx.flags.durationMs('dial-timeout'),
       keepAliveTimeMs: ctx.flags.durationMs('keepalive-time'),
       keepAliveTimeoutMs: ctx.flags.durationMs('keepalive-timeout'),
-      tls: destTls(ctx),
+      tls: tlsFromFlags(ctx.flags, { cert: 'dest-cert', key: 'dest-key', cacert: 'dest-cacert', insecureTransport: 'dest-insecure-transport' }),
     };
     const dest = await ctx.connect(destOpts);
     const src = await ctx.client();
     await makeMirror(ctx, src, dest);
   }
-}
-
-function destTls(ctx: CtlContext): TlsOptions | undefined {
-  const file = (name: string): string | undefined => {
-    const v = ctx.flags.string(name);
-    if (v === '' && ctx.flags.changed.has(name)) throw new CtlExit(ExitCode.BadArgs, `empty string is passed to --${name} option`);
-    return v === '' ? undefined : v;
-  };
-  const certFile = file('dest-cert');
-  const keyFile = file('dest-key');
-  const caFile = file('dest-cacert');
-  if (certFile === undefined && keyFile === undefined && caFile === undefined && ctx.flags.bool('dest-insecure-transport')) return undefined;
-  for (const f of [certFile, keyFile, caFile]) {
-    if (f === undefined) continue;
-    try {
-      fs.accessSync(f, fs.constants.R_OK);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new CtlExit(ExitCode.BadArgs, `open ${f}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code}`);
-    }
-  }
-  return { certFile, keyFile, caFile, insecureSkipVerify: false };
 }
 
 /** clientv3.GetPrefixRangeEnd */

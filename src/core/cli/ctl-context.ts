@@ -114,27 +114,7 @@ export class CtlContext {
   }
 
   private tlsOptions(): TlsOptions | undefined {
-    const file = (name: 'cert' | 'key' | 'cacert'): string | undefined => {
-      const v = this.flags.string(name);
-      if (v === '' && this.flags.changed.has(name)) throw new CtlExit(ExitCode.BadArgs, `empty string is passed to --${name} option`);
-      return v === '' ? undefined : v;
-    };
-    const certFile = file('cert');
-    const keyFile = file('key');
-    const caFile = file('cacert');
-    const skip = this.flags.bool('insecure-skip-tls-verify');
-    const configured = certFile !== undefined || keyFile !== undefined || caFile !== undefined;
-    if (!configured && this.flags.bool('insecure-transport')) return undefined;
-    for (const f of [certFile, keyFile, caFile]) {
-      if (f === undefined) continue;
-      try {
-        fs.accessSync(f, fs.constants.R_OK);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        throw new CtlExit(ExitCode.BadArgs, `open ${f}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code}`);
-      }
-    }
-    return { certFile, keyFile, caFile, insecureSkipVerify: skip };
+    return tlsFromFlags(this.flags, { cert: 'cert', key: 'key', cacert: 'cacert', insecureTransport: 'insecure-transport', skipVerify: 'insecure-skip-tls-verify' });
   }
 
   private async authOptions(): Promise<{ user: string; password: string } | undefined> {
@@ -175,4 +155,42 @@ export class CtlContext {
     for (const c of this.extraClients) c.close();
     this.clientInstance?.close();
   }
+}
+
+/** The flag names of one TLS configuration: the global --cert/--key/--cacert, or make-mirror's --dest-*. */
+export interface TlsFlagNames {
+  readonly cert: string;
+  readonly key: string;
+  readonly cacert: string;
+  readonly insecureTransport: string;
+  /** absent: verification is never skipped (make-mirror has no such flag) */
+  readonly skipVerify?: string;
+}
+
+/**
+ * etcdctl's TLS set-up from flags: an empty path given explicitly is refused, unreadable files are refused as
+ * Go's open() words it, and no files with the insecure transport (the default) means plain text.
+ */
+export function tlsFromFlags(flags: FlagSet, names: TlsFlagNames): TlsOptions | undefined {
+  const file = (name: string): string | undefined => {
+    const v = flags.string(name);
+    if (v === '' && flags.changed.has(name)) throw new CtlExit(ExitCode.BadArgs, `empty string is passed to --${name} option`);
+    return v === '' ? undefined : v;
+  };
+  const certFile = file(names.cert);
+  const keyFile = file(names.key);
+  const caFile = file(names.cacert);
+  const skip = names.skipVerify !== undefined && flags.bool(names.skipVerify);
+  const configured = certFile !== undefined || keyFile !== undefined || caFile !== undefined;
+  if (!configured && flags.bool(names.insecureTransport)) return undefined;
+  for (const f of [certFile, keyFile, caFile]) {
+    if (f === undefined) continue;
+    try {
+      fs.accessSync(f, fs.constants.R_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new CtlExit(ExitCode.BadArgs, `open ${f}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code}`);
+    }
+  }
+  return { certFile, keyFile, caFile, insecureSkipVerify: skip };
 }
