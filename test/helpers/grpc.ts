@@ -36,6 +36,20 @@ export class RawClient {
     });
   }
 
+  /** A server-streaming call: every response message, or the call's error. `onMessage` may cancel it. */
+  serverStream(path: string, body: Buffer, onMessage?: (m: Buffer, call: grpc.ClientReadableStream<Buffer>) => void, deadlineMs = 30000): Promise<Buffer[]> {
+    return new Promise((resolve, reject) => {
+      const out: Buffer[] = [];
+      const call = this.client.makeServerStreamRequest(path, (b: Buffer) => b, (b: Buffer) => b, body, new grpc.Metadata(), { deadline: Date.now() + deadlineMs });
+      call.on('data', (m: Buffer) => {
+        out.push(m);
+        onMessage?.(m, call);
+      });
+      call.on('error', reject);
+      call.on('end', () => resolve(out));
+    });
+  }
+
   close(): void {
     this.client.close();
   }

@@ -12,6 +12,7 @@ export default class CtlGet extends CtlCommand {
     '<%= config.bin %> ctl get foo',
     '<%= config.bin %> ctl get foo --prefix -w json',
     '<%= config.bin %> ctl get "" --from-key --keys-only --limit 10',
+    '<%= config.bin %> ctl get /registry/ --prefix --stream',
   ];
   static override get ctl(): CtlSpec {
     return { path: 'get', use: 'get [options] <key> [range_end]', short: CtlGet.summary as string, flags: getFlags };
@@ -22,7 +23,8 @@ export default class CtlGet extends CtlCommand {
     const req = getRequest(ctx.flags, ctx.args);
     const deadline = ctx.commandDeadline();
     const client = await ctx.client();
-    const resp = await client.range(req, { deadline });
+    // --stream (etcdctl 3.7): the same answer through KV.RangeStream, chunk by chunk from the server
+    const resp = ctx.flags.bool('stream') ? await client.rangeStream(req, { deadline }) : await client.range(req, { deadline });
     if (ctx.flags.bool('count-only') && ctx.display.format !== 'fields') {
       throw new CtlExit(ExitCode.BadArgs, '--count-only is only for `--write-out=fields`');
     }

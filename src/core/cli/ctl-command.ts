@@ -8,7 +8,7 @@ import { CtlExit } from './ctl-exit';
 import { commandBase, fastPathActive } from './ctl-fast-path';
 import { ExitCode } from './exit-codes';
 import { globalFlags, type FlagSpec } from './flags/flag-spec';
-import { ProcessOut } from './process-out';
+import { drained, exitQuietlyOnBrokenPipe, ProcessOut } from './process-out';
 
 type OclifFlags = typeof import('@oclif/core/flags');
 type Letter = Parameters<OclifFlags['string']>[0] extends infer O ? O extends { char?: infer C } ? C : never : never;
@@ -41,6 +41,7 @@ export abstract class CtlCommand extends commandBase() {
 
   async run(): Promise<void> {
     const spec = (this.constructor as typeof CtlCommand).ctl;
+    exitQuietlyOnBrokenPipe();
     const out = new ProcessOut();
     const ctx = new CtlContext(spec, out, process.env);
     let code: number = ExitCode.Success;
@@ -53,6 +54,8 @@ export abstract class CtlCommand extends commandBase() {
       ctx.close();
       out.flush();
     }
+    // exit() ends the process at once: let piped output reach the reader first
+    await Promise.all([drained(process.stdout), drained(process.stderr)]);
     this.exit(code);
   }
 }

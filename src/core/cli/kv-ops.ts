@@ -26,6 +26,7 @@ export const getFlags: readonly FlagSpec[] = [
   int64('max-create-rev', 'Maximum create revision'),
   int64('min-mod-rev', 'Minimum modification revision'),
   int64('max-mod-rev', 'Maximum modification revision'),
+  bool('stream', 'Use the RangeStream RPC'),
 ];
 
 export const putFlags: readonly FlagSpec[] = [

@@ -35,6 +35,34 @@ export class ProcessOut implements Out {
   }
 }
 
+/**
+ * Resolves once everything written so far to `stream` has been handed to the OS. On a pipe, Node writes stdout
+ * and stderr asynchronously: a process.exit() right after a large write cuts the output short (a `get --prefix`
+ * piped to grep would lose all but its first 64 KiB). A write's callback runs after every earlier write.
+ */
+export function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.writableLength === 0 || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.write('', () => resolve());
+  });
+}
+
+/** 128 + SIGPIPE: how a shell sees etcdctl (Go) end when its reader went away, e.g. `cairn ctl get … | head -1`. */
+export const brokenPipeExitCode = 141;
+
+/**
+ * A reader that closes the pipe early ends the command quietly, as SIGPIPE ends etcdctl, instead of an
+ * unhandled EPIPE error with a stack trace. Other stream errors are left to surface.
+ */
+export function exitQuietlyOnBrokenPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(brokenPipeExitCode);
+      throw err;
+    });
+  }
+}
+
 /** An Out that keeps everything, for tests. */
 export class MemoryOut implements Out {
   stdout = Buffer.alloc(0);

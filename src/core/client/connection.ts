@@ -75,6 +75,27 @@ export class Connection {
     });
   }
 
+  /**
+   * A server-streaming call: `onMessage` for each response message in order; resolves when the server ends
+   * the call with OK, rejects with its status otherwise. `received` tells whether any message arrived (a call
+   * that failed before one may be tried again elsewhere).
+   */
+  serverStream(path: string, body: Buffer, metadata: grpc.Metadata, deadline: number, onMessage: (m: Buffer) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const call = this.client.makeServerStreamRequest(path, (b: Buffer) => b, (b: Buffer) => b, body, metadata, { deadline });
+      call.on('data', (m: Buffer) => {
+        try {
+          onMessage(m);
+        } catch (err) {
+          call.cancel();
+          reject(err as Error);
+        }
+      });
+      call.on('error', reject);
+      call.on('end', () => resolve());
+    });
+  }
+
   close(): void {
     this.client.close();
   }

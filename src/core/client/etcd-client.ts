@@ -10,7 +10,8 @@ import type { ClientOptions } from './client-options';
 import { Connection } from './connection';
 import { parseEndpoint, type Endpoint } from './endpoint';
 import { deadlineExceeded, isStatusLike, toEtcdError, type StatusLike } from './grpc-status';
-import { Rpc, type RpcMethod } from './rpc-methods';
+import { etcdserverpb, mvccpb, toNumber } from '../api/proto';
+import { Rpc, rangeStreamPath, type RpcMethod } from './rpc-methods';
 import { WatchStream, type WatchStreamOptions } from './watch-stream';
 import { LeaseKeepAliveStream, type LeaseKeepAliveOptions } from './lease-keepalive';
 
@@ -94,19 +95,54 @@ export class EtcdClient {
   }
 
   /** One unary call with failover and token refresh; rejects with EtcdError. */
-  async call<Req, Res>(method: RpcMethod<Req, Res>, req: Req, o: CallOptions): Promise<Res> {
-    assert(!this.closed, 'client is closed');
+  call<Req, Res>(method: RpcMethod<Req, Res>, req: Req, o: CallOptions): Promise<Res> {
     const body = Buffer.from(method.request.encode(req).finish());
+    return this.attempts(method.idempotent, o, async (conn) => method.response.decode(await conn.unary(method.path, body, this.metadata(), o.deadline)));
+  }
+
+  /**
+   * KV.RangeStream (etcd 3.7): the range in chunks, merged into one RangeResponse as clientv3's
+   * GetStreamToGetResponse merges them (KeyValues appended; header, more and count from the chunk that has them).
+   * A stream that fails before its first chunk is tried again like a unary Range.
+   */
+  rangeStream(req: Parameters<typeof Rpc.range.request.encode>[0], o: CallOptions): Promise<etcdserverpb.RangeResponse> {
+    const body = Buffer.from(Rpc.range.request.encode(req).finish());
+    return this.attempts(true, o, async (conn) => {
+      const out = etcdserverpb.RangeResponse.create();
+      let received = false;
+      try {
+        await conn.serverStream(rangeStreamPath, body, this.metadata(), o.deadline, (m) => {
+          received = true;
+          const r = etcdserverpb.RangeStreamResponse.decode(m).rangeResponse;
+          if (!r) return;
+          // decode builds message instances, whatever the generated property types say
+          for (const kv of (r.kvs ?? []) as mvccpb.KeyValue[]) out.kvs.push(kv);
+          if (r.header) out.header = r.header;
+          if (r.more) out.more = true;
+          if (r.count !== null && r.count !== undefined && toNumber(r.count) !== 0) out.count = r.count;
+        });
+      } catch (err) {
+        // part of the answer arrived: trying again elsewhere could mix two states, so the error stands
+        if (received && isStatusLike(err)) throw toEtcdError(err);
+        throw err;
+      }
+      return out;
+    });
+  }
+
+  /** Runs `once` on the current endpoint with failover on Unavailable and one token refresh; rejects with EtcdError. */
+  private async attempts<Res>(idempotent: boolean, o: CallOptions, once: (conn: Connection) => Promise<Res>): Promise<Res> {
+    assert(!this.closed, 'client is closed');
     let refreshed = false;
     let failedInRound = 0;
     for (let attempt = 0; attempt < callAttemptsMax; attempt++) {
       if (Date.now() >= o.deadline) throw deadlineExceeded();
       const conn = this.connections[this.current];
       try {
-        return method.response.decode(await conn.unary(method.path, body, this.metadata(), o.deadline));
+        return await once(conn);
       } catch (err) {
         if (!isStatusLike(err)) throw err;
-        if (this.canFailOver(err, method.idempotent)) {
+        if (this.canFailOver(err, idempotent)) {
           this.current = (this.current + 1) % this.connections.length;
           if (++failedInRound >= this.connections.length) {
             failedInRound = 0;

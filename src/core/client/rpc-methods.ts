@@ -71,3 +71,5 @@ export const watchPath = '/etcdserverpb.Watch/Watch';
 export const leaseKeepAlivePath = '/etcdserverpb.Lease/LeaseKeepAlive';
 /** server stream of SnapshotResponse chunks */
 export const snapshotPath = '/etcdserverpb.Maintenance/Snapshot';
+/** KV.RangeStream (etcd 3.7): a RangeRequest answered by a server stream of RangeStreamResponse chunks */
+export const rangeStreamPath = '/etcdserverpb.KV/RangeStream';

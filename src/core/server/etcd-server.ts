@@ -8,6 +8,7 @@ import { headerIdBytes } from '../api/grpc/wire';
 import { EtcdError, Errors, raise } from '../errors';
 import type { ConsensusModule, CommittedEntry } from './consensus';
 import { Waiters } from './waiters';
+import { validateRangeStream, type RangeStreamCursor } from './apply';
 import type { KvState, AppliedEvent, ApplyResult } from './kv-state';
 
 export interface MemberInfo {
@@ -32,7 +33,12 @@ export interface ServerLimits {
    * instead of being built whole in memory (default rangeStreamAboveBytesDefault)
    */
   readonly rangeStreamAboveBytes?: number;
+  /** RangeStream: a chunk ends once its KeyValues reach this many bytes (default rangeStreamChunkBytesDefault) */
+  readonly rangeStreamChunkBytes?: number;
 }
+
+/** 256 KiB: a chunk is built whole, so this is the memory one RangeStream holds at a time (times two or so). */
+export const rangeStreamChunkBytesDefault = 256 * 1024;
 
 /** 1 MiB: below it one buffer is cheapest; above it, memory per large response stays a chunk or two. */
 export const rangeStreamAboveBytesDefault = 1024 * 1024;
@@ -130,6 +136,17 @@ export class EtcdServer {
   private rangeNow(req: etcdserverpb.RangeRequest): RangeOut {
     const r = this.kv.range(req, this.limits.rangeStreamAboveBytes ?? rangeStreamAboveBytesDefault);
     return { header: this.header(r.revision), kvs: r.kvs, encoded: r.encoded, stream: r.stream, more: r.more, count: r.count };
+  }
+
+  /**
+   * RangeStream (etcd 3.7): the range read chunk by chunk from a snapshot pinned once the read is linearized
+   * (serializable: at once). The caller reads the cursor to its last chunk or closes it.
+   */
+  async openRangeStream(req: etcdserverpb.RangeRequest): Promise<RangeStreamCursor> {
+    this.kv.validateRange(req);
+    validateRangeStream(req);
+    if (!req.serializable) await this.consensus.readIndex();
+    return this.kv.openRangeStream(req, this.limits.rangeStreamChunkBytes ?? rangeStreamChunkBytesDefault);
   }
 
   async put(req: etcdserverpb.PutRequest, requestBytes: Uint8Array): Promise<PutOut> {

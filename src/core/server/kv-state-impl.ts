@@ -72,6 +72,10 @@ class LmdbKvState implements KvState {
     return apply.range(this.store, req, streamAboveBytes);
   }
 
+  openRangeStream(req: etcdserverpb.IRangeRequest, chunkBytes: number): apply.RangeStreamCursor {
+    return new apply.RangeStreamCursor(this.store.pinnedRead(), req, chunkBytes);
+  }
+
   isReadOnlyTxn(req: etcdserverpb.ITxnRequest): boolean {
     return isReadOnlyOps(req.success) && isReadOnlyOps(req.failure);
   }

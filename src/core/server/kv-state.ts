@@ -4,6 +4,7 @@ import type { cairnpb, etcdserverpb } from '../api/proto';
 import type { EncodedKvsOut, KvsPieces, OpOut } from '../api/grpc/wire';
 import type { EtcdError } from '../errors';
 import type { MvccEvent } from '../storage/mvcc';
+import type { RangeStreamCursor } from './apply';
 
 /** One applied change, as the watch layer needs it (key, encoded KeyValue, previous KeyValue, revision). */
 export type AppliedEvent = MvccEvent;
@@ -42,6 +43,8 @@ export interface KvState {
   validateTxn(req: etcdserverpb.ITxnRequest, maxTxnOps: number): void;
   /** with `streamAboveBytes`, a plain range larger than that comes back as a stream (RangeResult.stream) */
   range(req: etcdserverpb.IRangeRequest, streamAboveBytes?: number): RangeResult;
+  /** A Range read chunk by chunk from a snapshot pinned now (RangeStream); the caller reads it to the end or closes it. */
+  openRangeStream(req: etcdserverpb.IRangeRequest, chunkBytes: number): RangeStreamCursor;
   isReadOnlyTxn(req: etcdserverpb.ITxnRequest): boolean;
   isSerializableTxn(req: etcdserverpb.ITxnRequest): boolean;
   readOnlyTxn(req: etcdserverpb.ITxnRequest): Extract<ApplyResult, { kind: 'txn' }>;

@@ -137,6 +137,7 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
   const unimplemented = new Map<string, string>();
   registerServices({
     addUnaryFramed: (path, h) => { grpc.addUnaryFramed(path, h); unary.set(path, h); },
+    addServerStream: (path, h) => grpc.addServerStream(path, h), // gRPC only: etcd maps no streaming RPC but Watch to /v3/*
     addUnimplemented: (path, m) => { grpc.addUnimplemented(path, m); unimplemented.set(path, m); },
   }, server);
   const maxRecv = cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES;

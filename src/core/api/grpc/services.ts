@@ -4,14 +4,16 @@
 import { etcdserverpb, toNumber, longOf } from '../proto';
 import { EtcdError, GrpcCode, notYet } from '../../errors';
 import type { EtcdServer } from '../../server/etcd-server';
-import { frameRangeResponse, framePut, frameDelete, frameTxn, frameHeaderOnly } from './wire';
-import type { FrameStream } from '../transport/types';
+import type { RangeStreamCursor } from '../../server/apply';
+import { frameRangeResponse, framePut, frameDelete, frameTxn, frameHeaderOnly, frameRangeStreamChunk } from './wire';
+import type { FrameStream, ServerStreamCall, ServerStreamHandler } from '../transport/types';
 import type { HeaderFields } from './wire';
 import { checkWire, loadWireCheck } from './wire-check';
 
 /** The slice of the transport the services need (see transport/). */
 export interface ServiceRegistry {
   addUnaryFramed(path: string, handler: (req: Buffer) => Buffer | FrameStream | Promise<Buffer | FrameStream>): void;
+  addServerStream(path: string, handler: ServerStreamHandler): void;
   addUnimplemented(path: string, message: string): void;
 }
 
@@ -48,12 +50,51 @@ function decode<T>(fullName: string, fn: (b: Buffer) => T, bytes: Buffer): T {
   }
 }
 
+/**
+ * Sends a RangeStream's chunks as the client takes them: the next chunk is read only once the stream has room
+ * (HTTP/2 flow control), so one stream holds about one chunk in memory however large the range. Returns when
+ * the last chunk is sent or the call is gone.
+ */
+async function sendRangeStream(cursor: RangeStreamCursor, call: ServerStreamCall, server: EtcdServer): Promise<void> {
+  const signal = call.ctx.signal;
+  while (!signal.aborted) {
+    const c = cursor.read();
+    if (c === undefined) break;
+    const ok = call.writeFramed(frameRangeStreamChunk({ header: c.last ? server.header(c.revision) : null, kvs: c.kvs, more: c.more, count: c.count }));
+    if (c.last) {
+      call.end();
+      return;
+    }
+    // behind: wait for the client; otherwise let other calls run between chunks
+    await (ok ? new Promise<void>((resolve) => setImmediate(resolve)) : drainedOrAborted(call, signal));
+  }
+}
+
+function drainedOrAborted(call: ServerStreamCall, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done);
+    call.onDrain(done);
+  });
+}
+
 export function registerServices(reg: ServiceRegistry, server: EtcdServer): void {
   loadWireCheck();
   const KV = '/etcdserverpb.KV/';
   reg.addUnaryFramed(KV + 'Range', (b) => {
     const out = server.range(decode('.etcdserverpb.RangeRequest', (x) => etcdserverpb.RangeRequest.decode(x), b));
     return out instanceof Promise ? out.then(frameRangeResponse) : frameRangeResponse(out);
+  });
+  reg.addServerStream(KV + 'RangeStream', async (b, call) => {
+    const cursor = await server.openRangeStream(decode('.etcdserverpb.RangeRequest', (x) => etcdserverpb.RangeRequest.decode(x), b));
+    try {
+      await sendRangeStream(cursor, call, server);
+    } finally {
+      cursor.close(); // unpins the snapshot however the call ended
+    }
   });
   reg.addUnaryFramed(KV + 'Put', (b) => server.put(decode('.etcdserverpb.PutRequest', (x) => etcdserverpb.PutRequest.decode(x), b), b).then(framePut));
   reg.addUnaryFramed(KV + 'DeleteRange', (b) =>

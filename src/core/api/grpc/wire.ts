@@ -132,7 +132,15 @@ export type OpOut = { range: RangeOut } | { put: PutOut } | { deleteRange: Delet
 // Sizes are computed per message body; `sizeX` excludes the message's own tag+length.
 function sizeRange(r: RangeOut): number {
   const kvsSize = r.encoded ? r.encoded.end - r.encoded.start : repeatedSize(r.kvs);
-  return lenField(headerSize(r.header)) + kvsSize + (r.more ? 2 : 0) + (r.count !== 0 ? 1 + varintSize(r.count) : 0);
+  return lenField(headerSize(r.header)) + kvsSize + rangeTailSize(r.more, r.count);
+}
+/** RangeResponse's fields after the KeyValues: more (3), count (4). */
+function rangeTailSize(more: boolean, count: number): number {
+  return (more ? 2 : 0) + (count !== 0 ? 1 + varintSize(count) : 0);
+}
+function writeRangeTail(w: FrameWriter, more: boolean, count: number): void {
+  if (more) { w.byte(0x18); w.byte(1); }
+  if (count !== 0) { w.byte(0x20); w.varint(count); }
 }
 function sizePut(r: PutOut): number {
   return lenField(headerSize(r.header)) + (r.prevKv ? lenField(r.prevKv.length) : 0);
@@ -156,8 +164,7 @@ function writeRange(w: FrameWriter, r: RangeOut): void {
   writeHeader(w, r.header, headerSize(r.header));
   if (r.encoded) w.raw(r.encoded.buf.subarray(r.encoded.start, r.encoded.end));
   else for (let i = 0; i < r.kvs.length; i++) w.bytesField(0x12, r.kvs[i]);
-  if (r.more) { w.byte(0x18); w.byte(1); }
-  if (r.count !== 0) { w.byte(0x20); w.varint(r.count); }
+  writeRangeTail(w, r.more, r.count);
 }
 function writePut(w: FrameWriter, r: PutOut): void {
   writeHeader(w, r.header, headerSize(r.header));
@@ -207,7 +214,7 @@ class RangeFramePieces implements FrameStream {
   }
 
   private tailBytes(): number {
-    return (this.r.more ? 2 : 0) + (this.r.count !== 0 ? 1 + varintSize(this.r.count) : 0);
+    return rangeTailSize(this.r.more, this.r.count);
   }
 
   next(): Uint8Array | undefined {
@@ -237,8 +244,7 @@ class RangeFramePieces implements FrameStream {
       if (tail === 0) return this.piece();
       // a FrameWriter writes a prefix first: the tail is what follows it
       const w = new FrameWriter(tail);
-      if (r.more) { w.byte(0x18); w.byte(1); }
-      if (r.count !== 0) { w.byte(0x20); w.varint(r.count); }
+      writeRangeTail(w, r.more, r.count);
       return w.buf.subarray(5);
     }
     return undefined;
@@ -249,13 +255,34 @@ class RangeFramePieces implements FrameStream {
   }
 }
 
+/** One RangeStream chunk: some of the KeyValues; the last chunk alone carries the header, `more` and `count`. */
+export interface RangeChunkOut {
+  readonly header: HeaderFields | null;
+  readonly kvs: readonly Uint8Array[];
+  readonly more: boolean;
+  readonly count: number;
+}
+
+/** A whole gRPC frame (prefix + RangeStreamResponse{range_response = 1}) for one RangeStream chunk. */
+export function frameRangeStreamChunk(c: RangeChunkOut): Buffer {
+  const hs = c.header ? headerSize(c.header) : 0;
+  const inner = (c.header ? lenField(hs) : 0) + repeatedSize(c.kvs) + rangeTailSize(c.more, c.count);
+  const w = new FrameWriter(lenField(inner));
+  w.byte(0x0a);
+  w.varint(inner);
+  if (c.header) writeHeader(w, c.header, hs);
+  for (let i = 0; i < c.kvs.length; i++) w.bytesField(0x12, c.kvs[i]);
+  writeRangeTail(w, c.more, c.count);
+  return w.finish();
+}
+
 /**
  * The frame built around KeyValues already encoded in their buffer: prefix and header go into the room before
  * them, `more` and `count` into the room after; the KeyValues are not copied again.
  */
 function frameRangeInPlace(r: RangeOut, e: EncodedKvsOut): Buffer {
   const hs = headerSize(r.header);
-  const tail = (r.more ? 2 : 0) + (r.count !== 0 ? 1 + varintSize(r.count) : 0);
+  const tail = rangeTailSize(r.more, r.count);
   const messageSize = lenField(hs) + (e.end - e.start) + tail;
   const head = 5 + lenField(hs);
   if (head > e.start || e.end + tail > e.buf.length) {
@@ -267,8 +294,7 @@ function frameRangeInPlace(r: RangeOut, e: EncodedKvsOut): Buffer {
   const w = new FrameWriter(0, e.buf, frameStart, messageSize);
   writeHeader(w, r.header, hs);
   w.pos = e.end;
-  if (r.more) { w.byte(0x18); w.byte(1); }
-  if (r.count !== 0) { w.byte(0x20); w.varint(r.count); }
+  writeRangeTail(w, r.more, r.count);
   return e.buf.subarray(frameStart, w.pos);
 }
 

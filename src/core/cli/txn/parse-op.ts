@@ -17,8 +17,8 @@ interface OpCommand {
   readonly flags: readonly FlagSpec[];
 }
 
-/** etcdctl 3.4's get has no --count-only or min/max revision flags; txn lines follow 3.4. */
-const getFlags34 = getFlags.filter((f) => !['count-only', 'min-create-rev', 'max-create-rev', 'min-mod-rev', 'max-mod-rev'].includes(f.name));
+/** etcdctl 3.4's get has no --count-only, min/max revision or --stream flags; txn lines follow 3.4. */
+const getFlags34 = getFlags.filter((f) => !['count-only', 'min-create-rev', 'max-create-rev', 'min-mod-rev', 'max-mod-rev', 'stream'].includes(f.name));
 
 const opCommands: readonly OpCommand[] = [
   { name: 'put', use: 'put [options] <key> <value> (<value> can also be given from stdin)', flags: putFlags },

@@ -95,10 +95,46 @@ export class Bucket {
     return this.db.getCount(toRangeOptions(bounds));
   }
 
+  /** This bucket read through `snapshot`: every read of the view sees the database as of that snapshot. */
+  pinned(snapshot: ReadSnapshot): Bucket {
+    return new PinnedBucket(this.name, this.db, snapshot);
+  }
+
   /** B-tree pages this bucket occupies (branch + leaf + overflow). */
   pages(): number {
     const s = this.db.getStats() as { treeBranchPageCount: number; treeLeafPageCount: number; overflowPages: number };
     return s.treeBranchPageCount + s.treeLeafPageCount + s.overflowPages;
+  }
+}
+
+/** A bucket whose reads all go through one pinned snapshot (see Bucket.pinned); it is never written. */
+class PinnedBucket extends Bucket {
+  constructor(name: string, db: Database<Buffer, Uint8Array>, private readonly snap: ReadSnapshot) {
+    super(name, db);
+  }
+
+  override get(key: Uint8Array): Buffer | undefined {
+    return super.get(key, this.snap);
+  }
+
+  override getFast(key: Uint8Array): Buffer | undefined {
+    return super.getFast(key, this.snap);
+  }
+
+  override scan(bounds: ScanBounds): Iterable<BucketEntry> {
+    return super.scan({ ...bounds, snapshot: this.snap });
+  }
+
+  override keys(bounds: ScanBounds): Iterable<Buffer> {
+    return super.keys({ ...bounds, snapshot: this.snap });
+  }
+
+  override count(bounds: ScanBounds): number {
+    return super.count({ ...bounds, snapshot: this.snap });
+  }
+
+  override pinned(snapshot: ReadSnapshot): Bucket {
+    return new PinnedBucket(this.name, this.db, snapshot);
   }
 }
 

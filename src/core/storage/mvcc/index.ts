@@ -1,4 +1,5 @@
 export { MvccStore, WriteBatch, readEventsMax } from './store';
+export { PinnedRead } from './pinned-read';
 export type { MvccStoreOptions } from './store';
 export type { AppliedEntry, EncodedKvs, EntryOutcome, HashKVResult, KvReader, KvWriter, MvccEvent, MvccRangeResult } from './types';
 export { encodedHeadroomBytes, encodedTailroomBytes } from './types';

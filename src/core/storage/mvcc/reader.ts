@@ -4,7 +4,7 @@
 // previous-revision pointers to the newest revision <= R (see record.ts).
 import assert from 'node:assert';
 import { Errors, raise } from '../../errors';
-import type { Bucket, BucketEntry, ReadSnapshot } from '../backend';
+import type { Bucket, BucketEntry, ReadSnapshot, ScanBounds } from '../backend';
 import { compareBytes, scanBoundsOf, type RangeEnd } from './key-range';
 import {
   hasPrevRecord, isTombstoneRecord, pointerMain, pointerSub, recordHeaderBytes, recordPrevMain, recordPrevSub,
@@ -134,24 +134,65 @@ export class MvccReader {
     }
     const bounds = scanBoundsOf(key, end, this.maxKeyBytes);
     if (bounds === null) return { kvs, count, revision: currentRevision };
-    // merge the live keys and the deleted keys, both in key order (a key is in exactly one of them)
+    for (const kv of this.valuesAt(bounds, at)) take(kv);
+    return { kvs, count, revision: currentRevision };
+  }
+
+  /**
+   * The KeyValues at revision `at` of the keys within `bounds`, in key order: the live keys and the deleted
+   * keys merged (a key is in exactly one of them), each followed down its chain to `at`; keys that had no
+   * value then are skipped.
+   */
+  private *valuesAt(bounds: ScanBounds, at: number): Generator<Buffer, void, undefined> {
     const live = this.buckets.keys.scan(bounds)[Symbol.iterator]();
     const dead = this.buckets.tombstones.scan(bounds)[Symbol.iterator]();
-    let a = live.next();
-    let b = dead.next();
-    while (!a.done || !b.done) {
-      let e: BucketEntry;
-      if (b.done || (!a.done && compareBytes(a.value.key, b.value.key) < 0)) {
-        e = a.value;
-        a = live.next();
-      } else {
-        assert(a.done || compareBytes(a.value.key, b.value.key) !== 0, 'mvcc: key both live and deleted');
-        e = b.value;
-        b = dead.next();
+    try {
+      let a = live.next();
+      let b = dead.next();
+      while (!a.done || !b.done) {
+        let e: BucketEntry;
+        if (b.done || (!a.done && compareBytes(a.value.key, b.value.key) < 0)) {
+          e = a.value;
+          a = live.next();
+        } else {
+          assert(a.done || compareBytes(a.value.key, b.value.key) !== 0, 'mvcc: key both live and deleted');
+          e = b.value;
+          b = dead.next();
+        }
+        const kv = this.valueAt(revisionMainOf(e.value), revisionSubOf(e.value), at);
+        if (kv !== undefined) yield kv;
       }
-      take(this.valueAt(revisionMainOf(e.value), revisionSubOf(e.value), at));
+    } finally {
+      // an abandoned walk releases its cursors
+      live.return?.();
+      dead.return?.();
     }
-    return { kvs, count, revision: currentRevision };
+  }
+
+  /**
+   * One chunk of a range read piece by piece (RangeStream), over a reader that sees one pinned snapshot: the
+   * KeyValues of the keys in [key, end) (end not null) at `revision` (0: current), in key order, until `limit`
+   * of them (0: no limit) or about `maxBytes` (at least one). `more`: the range has keys after the last one
+   * returned. No count: a chunked read pays for counting once (range with countOnly), not once per chunk.
+   */
+  rangeChunk(key: Uint8Array, end: Uint8Array, revision: number, limit: number, maxBytes: number, currentRevision: number, compactRevision: number): { kvs: Buffer[]; more: boolean } {
+    this.checkRevision(revision, currentRevision, compactRevision);
+    const kvs: Buffer[] = [];
+    const bounds = scanBoundsOf(key, end, this.maxKeyBytes);
+    if (bounds === null) return { kvs, more: false };
+    const values = revision <= 0 || revision >= currentRevision ? this.latestValues(bounds) : this.valuesAt(bounds, revision);
+    let bytes = 0;
+    for (const kv of values) {
+      if (kvs.length > 0 && (kvs.length === limit || bytes >= maxBytes)) return { kvs, more: true }; // for-of closes the walk
+      kvs.push(kv);
+      bytes += kv.length;
+    }
+    return { kvs, more: false };
+  }
+
+  /** The latest KeyValues of the live keys within `bounds`, in key order. */
+  private *latestValues(bounds: ScanBounds): Generator<Buffer, void, undefined> {
+    for (const { value: ptr } of this.buckets.keys.scan(bounds)) yield this.payloadAt(pointerMain(ptr), pointerSub(ptr));
   }
 
   /** The key's KeyValue at revision `at`, or undefined when it did not exist then. */

@@ -10,6 +10,7 @@ import { compactBatch, compactionBatchRecords, compactionRemains } from './compa
 import { hashHistory } from './hash';
 import { decodeKeyValue, encodeDeletedKeyValue } from './key-value-codec';
 import type { RangeEnd } from './key-range';
+import { PinnedRead } from './pinned-read';
 import { copyPayload, MvccReader, type EncodedRange, type MvccBuckets } from './reader';
 import {
   hasPrevRecord, isTombstoneRecord, maxKeyBytes, recordHeaderBytes, recordPrevMain, recordPrevSub, revisionKey, revisionMainOf,
@@ -194,6 +195,15 @@ export class MvccStore implements KvReader {
     assert(!this.inBatch, 'mvcc: store read inside a write batch (use the entry\'s writer)');
     const stream = streamAboveBytes === undefined ? undefined : { aboveBytes: streamAboveBytes, snapshot: this.snapshotFn };
     return this.reader.rangeLatestEncoded(key, end, limit, this.state.currentRevision, stream);
+  }
+
+  /**
+   * The store as it is now, pinned until the PinnedRead is closed: for reads spanning event-loop turns
+   * (RangeStream). Writes and compactions after this call do not change what it reads.
+   */
+  pinnedRead(): PinnedRead {
+    assert(!this.inBatch, 'mvcc: store read inside a write batch (use the entry\'s writer)');
+    return new PinnedRead(this.buckets, this.backend.maxKeyBytes, this.snapshotFn(), this.state.currentRevision, this.state.compactRevision);
   }
 
   /** The key's latest KeyValue (encoded), or undefined: the point-read fast path. */

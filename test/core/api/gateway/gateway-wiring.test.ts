@@ -29,6 +29,7 @@ function teeRegistry(server: GrpcServer): { registry: ServiceRegistry; invoke: G
       server.addUnaryFramed(path, handler);
       unary.set(path, handler);
     },
+    addServerStream: (path, handler) => server.addServerStream(path, handler),
     addUnimplemented: (path, message) => {
       server.addUnimplemented(path, message);
       unimplemented.set(path, message);
