@@ -3,9 +3,7 @@ import type { CtlContext, CtlSpec } from '../../core/cli/ctl-context';
 import { CtlExit } from '../../core/cli/ctl-exit';
 import { ExitCode } from '../../core/cli/exit-codes';
 import { globalFlags } from '../../core/cli/flags/flag-spec';
-import { bashCompletion, zshCompletion, type CompletionCommand } from '../../core/cli/maintenance-completion';
-
-const shells = ['bash', 'zsh', 'fish', 'powershell'] as const;
+import { completionScript, completionShells, type CompletionCommand, type CompletionShell } from '../../core/cli/maintenance-completion';
 
 const long = `To load completions:
 
@@ -17,14 +15,27 @@ Zsh:
 
   $ source <(cairn ctl completion zsh)
 
-fish and powershell scripts are not implemented yet.
+Fish:
+
+  $ cairn ctl completion fish | source
+
+  To load completions for every new session, once:
+
+  $ cairn ctl completion fish > ~/.config/fish/completions/cairn.fish
+
+PowerShell:
+
+  PS> cairn ctl completion powershell | Out-String | Invoke-Expression
+
+  To load completions for every new session, add that line to your PowerShell profile ($PROFILE).
 `;
 
 // cobra's completion command: upstream etcdctl 3.6 has it, and so does Debian's 3.4 build (cobra's default
 // `completion bash|zsh|fish|powershell` sub-commands, `completion` alone shows help with exit 0). cairn generates
-// bash and zsh scripts itself; a missing or unknown shell is an error here (exit 1) rather than cobra's help.
+// the four scripts itself, static ones (see maintenance-completion.ts); a missing or unknown shell is an error here
+// (exit 1) rather than cobra's help.
 export default class CtlCompletion extends CtlCommand {
-  static override summary = 'Generate completion script (bash and zsh; fish and powershell not implemented yet)';
+  static override summary = 'Generate completion script (bash, zsh, fish or powershell)';
   static override description = long.trim();
   static override examples = ['source <(<%= config.bin %> ctl completion bash)'];
   static override get ctl(): CtlSpec {
@@ -34,8 +45,7 @@ export default class CtlCompletion extends CtlCommand {
   protected exec(ctx: CtlContext): Promise<void> {
     if (ctx.args.length !== 1) throw new CtlExit(ExitCode.Error, `accepts 1 arg(s), received ${ctx.args.length}`);
     const shell = ctx.args[0];
-    if (!(shells as readonly string[]).includes(shell)) throw new CtlExit(ExitCode.Error, `invalid argument ${JSON.stringify(shell)} for "cairn ctl completion"`);
-    if (shell === 'fish' || shell === 'powershell') throw new CtlExit(ExitCode.Error, `completion ${shell} is not implemented yet (bash and zsh are)`);
+    if (!isShell(shell)) throw new CtlExit(ExitCode.Error, `invalid argument ${JSON.stringify(shell)} for "cairn ctl completion"`);
     const global = globalFlags.map((f) => f.name);
     const commands: CompletionCommand[] = this.config.commands
       .filter((c) => !c.hidden)
@@ -43,7 +53,11 @@ export default class CtlCompletion extends CtlCommand {
         id: c.id,
         flags: [...new Set([...Object.keys(c.flags ?? {}).filter((f) => f !== 'help'), ...(c.id === 'ctl' || c.id.startsWith('ctl:') ? global : []), 'help'])],
       }));
-    ctx.out.out(shell === 'bash' ? bashCompletion(commands) : zshCompletion(commands));
+    ctx.out.out(completionScript(shell, commands));
     return Promise.resolve();
   }
+}
+
+function isShell(s: string): s is CompletionShell {
+  return (completionShells as readonly string[]).includes(s);
 }

@@ -1,9 +1,8 @@
 // cairn ctl make-mirror against etcdctl 3.4's (two real etcd 3.4 servers: source and destination), and the
-// commands etcdctl 3.4 does not have (completion, downgrade: etcdctl 3.6) or cairn has no use for (migrate).
+// commands etcdctl 3.4 does not have (downgrade: etcdctl 3.6) or cairn has no use for (migrate). completion is in
+// ctl-completion.test.ts (no etcd needed).
 // Needs a build (`npm run build`): it runs bin/run.js.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { etcdserverpb } from '../../../src/core/api/proto';
 import { RawClient } from '../../helpers/grpc';
 import { RUN_JS, tempDir } from '../../helpers/procs';
@@ -12,7 +11,7 @@ import { comparePairAsync, startBackground, until } from './ctl-maintenance-help
 
 const describeIf = hasEtcdctl() ? describe : describe.skip;
 
-describeIf('cairn ctl make-mirror, completion, downgrade, migrate', () => {
+describeIf('cairn ctl make-mirror, downgrade, migrate', () => {
   let ref: EtcdMember;
   let sut: EtcdMember;
   let dir: string;
@@ -103,31 +102,6 @@ describeIf('cairn ctl make-mirror, completion, downgrade, migrate', () => {
       const r = runCairnCtl(ref.endpoint, ['migrate', '--data-dir', dir]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^Error: migrate is not supported: cairn has no v2 store/);
-    });
-
-    it('generates a bash completion script that completes ctl commands and flags', () => {
-      const r = runCairnCtl(ref.endpoint, ['completion', 'bash']);
-      expect(r.code).toBe(0);
-      const script = path.join(dir, 'completion.bash');
-      fs.writeFileSync(script, r.stdout);
-      const complete = (...words: string[]) => spawnSync('bash', ['-c',
-        `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _cairn_completions; echo "\${COMPREPLY[*]}"`]).stdout.toString();
-      expect(complete('cairn', 'ctl', 'mem')).toBe('member\n');
-      expect(complete('cairn', 'ctl', 'member', '')).toBe('add list promote remove update\n');
-      expect(complete('cairn', 'ctl', 'make-mirror', '--dest-')).toBe('--dest-cacert --dest-cert --dest-insecure-transport --dest-key --dest-prefix\n');
-      expect(complete('cairn', 'ctl', '--endpoints', 'x', 'sn')).toBe('snapshot\n');
-      const zsh = runCairnCtl(ref.endpoint, ['completion', 'zsh']);
-      expect(zsh.code).toBe(0);
-      expect(zsh.stdout).toContain('bashcompinit');
-    });
-
-    it.each([
-      [['completion', 'fish'], 'Error: completion fish is not implemented yet (bash and zsh are)\n'],
-      [['completion', 'powershell'], 'Error: completion powershell is not implemented yet (bash and zsh are)\n'],
-      [['completion'], 'Error: accepts 1 arg(s), received 0\n'],
-      [['completion', 'tcsh'], 'Error: invalid argument "tcsh" for "cairn ctl completion"\n'],
-    ])('completion %j fails plainly', (args, err) => {
-      expect(runCairnCtl(ref.endpoint, args)).toEqual({ stdout: '', stderr: err, code: 1 });
     });
   });
 });
