@@ -9,6 +9,8 @@ import { EtcdError, Errors, raise } from '../errors';
 import type { ConsensusModule, CommittedEntry } from './consensus';
 import { Waiters } from './waiters';
 import { validateRangeStream, type RangeStreamCursor } from './apply';
+import { WatchHub } from './watch/watch-hub';
+import { readEventsMax } from '../storage/mvcc';
 import type { KvState, AppliedEvent, ApplyResult } from './kv-state';
 
 export interface MemberInfo {
@@ -35,6 +37,8 @@ export interface ServerLimits {
   readonly rangeStreamAboveBytes?: number;
   /** RangeStream: a chunk ends once its KeyValues reach this many bytes (default rangeStreamChunkBytesDefault) */
   readonly rangeStreamChunkBytes?: number;
+  /** progress responses to quiet watchers that asked for them (etcd --watch-progress-notify-interval); 0: off */
+  readonly watchProgressNotifyIntervalMs?: number;
 }
 
 /** 256 KiB: a chunk is built whole, so this is the memory one RangeStream holds at a time (times two or so). */
@@ -81,6 +85,8 @@ export class EtcdServer {
   private readonly idBytes: Buffer;
   private readonly etcdRequestIdVarintBytes: number;
   private readonly eventListeners: Array<(revision: number, events: readonly AppliedEvent[]) => void> = [];
+  /** the Watch service's watchers, fed from the apply loop */
+  readonly watch: WatchHub;
   private stopped = false;
   // physical compaction runs in bounded steps between other work; these wait for it to finish
   private compactionScheduled = false;
@@ -107,6 +113,18 @@ export class EtcdServer {
     for (reqId >>= 7n; reqId > 0n; reqId >>= 7n) n++;
     this.etcdRequestIdVarintBytes = n;
     this.consensus.onCommitted((entries) => this.applyEntries(entries));
+    this.watch = new WatchHub({
+      currentRevision: () => this.kv.currentRevision(),
+      compactRevision: () => this.kv.compactRevision(),
+      readEvents: (from, limit, withPrevKv, fromSub) => this.kv.readEvents(from, limit, withPrevKv, fromSub),
+      setEventPrevKv: (on) => this.kv.setEventPrevKv(on),
+      header: (revision) => this.header(revision),
+    }, {
+      catchUpEvents: readEventsMax,
+      progressIntervalMs: this.limits.watchProgressNotifyIntervalMs ?? 0,
+      maxResponseBytes: this.limits.maxRequestBytes,
+    });
+    this.onApplied((revision, events) => this.watch.onApplied(revision, events));
   }
 
   /** Applies entries found in the WAL above the consistent index (called once at start, before serving). */
@@ -248,6 +266,7 @@ export class EtcdServer {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.watch.stop();
     await this.consensus.stop();
     if (this.flushing) await this.flushing;
     for (const w of this.compactionWaiters) w();

@@ -6,7 +6,7 @@ import * as apply from './apply';
 import type { ResponseOpResult, TxnResult } from './apply';
 import type { cairnpb, etcdserverpb } from '../api/proto';
 import { revisionOnlyHeader, type OpOut } from '../api/grpc/wire';
-import type { ApplyOutcome, ApplyResult, KvState, RangeResult } from './kv-state';
+import type { AppliedEvent, ApplyOutcome, ApplyResult, KvState, RangeResult } from './kv-state';
 
 /** etcd's default backend quota (--quota-backend-bytes 0). */
 export const DEFAULT_QUOTA_BACKEND_BYTES = 2 * 1024 * 1024 * 1024;
@@ -74,6 +74,14 @@ class LmdbKvState implements KvState {
 
   openRangeStream(req: etcdserverpb.IRangeRequest, chunkBytes: number): apply.RangeStreamCursor {
     return new apply.RangeStreamCursor(this.store.pinnedRead(), req, chunkBytes);
+  }
+
+  readEvents(fromRevision: number, limit: number, withPrevKv: boolean, fromSub: number): AppliedEvent[] {
+    return this.store.readEvents(fromRevision, limit, withPrevKv, fromSub);
+  }
+
+  setEventPrevKv(on: boolean): void {
+    this.store.eventPrevKv = on;
   }
 
   isReadOnlyTxn(req: etcdserverpb.ITxnRequest): boolean {

@@ -45,6 +45,10 @@ export interface KvState {
   range(req: etcdserverpb.IRangeRequest, streamAboveBytes?: number): RangeResult;
   /** A Range read chunk by chunk from a snapshot pinned now (RangeStream); the caller reads it to the end or closes it. */
   openRangeStream(req: etcdserverpb.IRangeRequest, chunkBytes: number): RangeStreamCursor;
+  /** History for watchers catching up: events from {fromRevision, fromSub} on, at most `limit` (MvccStore.readEvents). */
+  readEvents(fromRevision: number, limit: number, withPrevKv: boolean, fromSub: number): AppliedEvent[];
+  /** Whether applied events carry the changed key's previous KeyValue (for prev_kv watchers). */
+  setEventPrevKv(on: boolean): void;
   isReadOnlyTxn(req: etcdserverpb.ITxnRequest): boolean;
   isSerializableTxn(req: etcdserverpb.ITxnRequest): boolean;
   readOnlyTxn(req: etcdserverpb.ITxnRequest): Extract<ApplyResult, { kind: 'txn' }>;

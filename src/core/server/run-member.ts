@@ -109,6 +109,7 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
       snapshotEntries: Math.max(1, Math.min(cfg.snapshotCount, MAX_ENTRIES_BETWEEN_FLUSHES)),
       compactionBatchLimit: Math.max(1, cfg.compactionBatchLimit),
       compactionSleepIntervalMs: cfg.compactionSleepIntervalMs,
+      watchProgressNotifyIntervalMs: cfg.watchProgressNotifyIntervalMs,
     },
     logger: log,
     version: ETCD_API_VERSION,
@@ -138,6 +139,7 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
   registerServices({
     addUnaryFramed: (path, h) => { grpc.addUnaryFramed(path, h); unary.set(path, h); },
     addServerStream: (path, h) => grpc.addServerStream(path, h), // gRPC only: etcd maps no streaming RPC but Watch to /v3/*
+    addBidi: (path, h) => grpc.addBidi(path, h),
     addUnimplemented: (path, m) => { grpc.addUnimplemented(path, m); unimplemented.set(path, m); },
   }, server);
   const maxRecv = cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES;

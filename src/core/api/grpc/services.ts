@@ -6,14 +6,16 @@ import { EtcdError, GrpcCode, notYet } from '../../errors';
 import type { EtcdServer } from '../../server/etcd-server';
 import type { RangeStreamCursor } from '../../server/apply';
 import { frameRangeResponse, framePut, frameDelete, frameTxn, frameHeaderOnly, frameRangeStreamChunk } from './wire';
-import type { FrameStream, ServerStreamCall, ServerStreamHandler } from '../transport/types';
+import type { BidiCall, BidiHandler, FrameStream, ServerStreamCall, ServerStreamHandler } from '../transport/types';
 import type { HeaderFields } from './wire';
 import { checkWire, loadWireCheck } from './wire-check';
+import { GrpcError } from '../transport/grpc-error';
 
 /** The slice of the transport the services need (see transport/). */
 export interface ServiceRegistry {
   addUnaryFramed(path: string, handler: (req: Buffer) => Buffer | FrameStream | Promise<Buffer | FrameStream>): void;
   addServerStream(path: string, handler: ServerStreamHandler): void;
+  addBidi(path: string, handler: BidiHandler): void;
   addUnimplemented(path: string, message: string): void;
 }
 
@@ -79,6 +81,30 @@ function drainedOrAborted(call: ServerStreamCall, signal: AbortSignal): Promise<
     signal.addEventListener('abort', done);
     call.onDrain(done);
   });
+}
+
+/**
+ * One Watch stream: each WatchRequest creates, cancels or asks for progress; responses go out as the hub
+ * produces them. A client half-close leaves the stream open (etcd keeps sending until the call ends).
+ */
+function serveWatch(call: BidiCall, server: EtcdServer): void {
+  const stream = server.watch.openStream({ send: (frame) => call.writeFramed(frame) });
+  call.onDrain(() => stream.drained());
+  call.onCancel(() => stream.close());
+  call.onMessage((m) => {
+    let req: etcdserverpb.WatchRequest;
+    try {
+      req = decode('.etcdserverpb.WatchRequest', (x) => etcdserverpb.WatchRequest.decode(x), m);
+    } catch (err) {
+      stream.close();
+      call.end(err instanceof EtcdError ? new GrpcError(err.code, err.message) : undefined);
+      return;
+    }
+    if (req.createRequest) stream.create(req.createRequest);
+    else if (req.cancelRequest) stream.cancel(toNumber(req.cancelRequest.watchId));
+    else if (req.progressRequest) stream.progress();
+  });
+  call.onEnd(() => { /* half-closed: keep serving the watchers */ });
 }
 
 export function registerServices(reg: ServiceRegistry, server: EtcdServer): void {
@@ -162,7 +188,7 @@ export function registerServices(reg: ServiceRegistry, server: EtcdServer): void
     reg.addUnimplemented(C + m, notYet(`Cluster.${m}`, 'membership changes arrive with the Raft cluster issue').message);
   }
 
-  reg.addUnimplemented('/etcdserverpb.Watch/Watch', notYet('Watch', 'watch arrives with the watch/lease/lock/election issue').message);
+  reg.addBidi('/etcdserverpb.Watch/Watch', (call) => serveWatch(call, server));
   for (const m of ['LeaseGrant', 'LeaseRevoke', 'LeaseKeepAlive', 'LeaseTimeToLive', 'LeaseLeases']) {
     reg.addUnimplemented('/etcdserverpb.Lease/' + m, notYet(`Lease.${m}`, 'leases arrive with the watch/lease/lock/election issue').message);
   }

@@ -320,3 +320,69 @@ export function frameHeaderOnly(h: HeaderFields): Buffer {
   writeHeader(w, h, hs);
   return w.finish();
 }
+
+// ---- Watch ----
+
+/** One mvccpb.Event: its KeyValues already encoded (as stored, or etcd's {key, mod_revision} for a delete). */
+export interface WatchEventOut {
+  readonly type: 'PUT' | 'DELETE';
+  readonly kv: Uint8Array;
+  readonly prevKv?: Uint8Array;
+}
+
+export interface WatchResponseOut {
+  readonly header: HeaderFields;
+  /** -1: a progress response for every watcher of the stream (etcd 3.4's WatchProgressRequest answer) */
+  readonly watchId: number;
+  readonly created?: boolean;
+  readonly canceled?: boolean;
+  readonly compactRevision?: number;
+  readonly cancelReason?: string;
+  readonly fragment?: boolean;
+  readonly events: readonly WatchEventOut[];
+}
+
+function eventSize(e: WatchEventOut): number {
+  return (e.type === 'DELETE' ? 2 : 0) + lenField(e.kv.length) + (e.prevKv ? lenField(e.prevKv.length) : 0);
+}
+
+/** Bytes one event adds to a WatchResponse (field 11): for splitting fragments without encoding twice. */
+export function watchEventFieldBytes(e: WatchEventOut): number {
+  return lenField(eventSize(e));
+}
+
+/** int64 as protobuf writes it: negative values take ten bytes (two's complement). */
+function int64Size(n: number): number {
+  return n < 0 ? 10 : varintSize(n);
+}
+function writeInt64(w: FrameWriter, n: number): void {
+  if (n >= 0) { w.varint(n); return; }
+  let v = BigInt.asUintN(64, BigInt(n));
+  for (let i = 0; i < 9; i++) { w.byte(Number(v & 0x7fn) | 0x80); v >>= 7n; }
+  w.byte(Number(v));
+}
+
+/** A whole gRPC frame (prefix + WatchResponse) with the events' KeyValues spliced in as they are. */
+export function frameWatchResponse(r: WatchResponseOut): Buffer {
+  const hs = headerSize(r.header);
+  const reason = r.cancelReason ? Buffer.from(r.cancelReason, 'utf8') : undefined;
+  let size = lenField(hs) + (r.watchId !== 0 ? 1 + int64Size(r.watchId) : 0) + (r.created ? 2 : 0) + (r.canceled ? 2 : 0) +
+    (r.compactRevision ? 1 + int64Size(r.compactRevision) : 0) + (reason ? lenField(reason.length) : 0) + (r.fragment ? 2 : 0);
+  for (const e of r.events) size += watchEventFieldBytes(e);
+  const w = new FrameWriter(size);
+  writeHeader(w, r.header, hs);
+  if (r.watchId !== 0) { w.byte(0x10); writeInt64(w, r.watchId); }
+  if (r.created) { w.byte(0x18); w.byte(1); }
+  if (r.canceled) { w.byte(0x20); w.byte(1); }
+  if (r.compactRevision) { w.byte(0x28); writeInt64(w, r.compactRevision); }
+  if (reason) w.bytesField(0x32, reason);
+  if (r.fragment) { w.byte(0x38); w.byte(1); }
+  for (const e of r.events) {
+    w.byte(0x5a); // field 11, length-delimited
+    w.varint(eventSize(e));
+    if (e.type === 'DELETE') { w.byte(0x08); w.byte(1); }
+    w.bytesField(0x12, e.kv);
+    if (e.prevKv) w.bytesField(0x1a, e.prevKv);
+  }
+  return w.finish();
+}

@@ -13,7 +13,7 @@ import type { RangeEnd } from './key-range';
 import { PinnedRead } from './pinned-read';
 import { copyPayload, MvccReader, type EncodedRange, type MvccBuckets } from './reader';
 import {
-  hasPrevRecord, isTombstoneRecord, maxKeyBytes, recordHeaderBytes, recordPrevMain, recordPrevSub, revisionKey, revisionMainOf,
+  hasPrevRecord, isTombstoneRecord, maxKeyBytes, recordHeaderBytes, recordPrevMain, recordPrevSub, revisionKey, revisionMainOf, revisionSubOf,
 } from './record';
 import { TxnWrite, type TxnWriteHost } from './txn-write';
 import type { AppliedEntry, EntryOutcome, HashKVResult, KvReader, KvWriter, MvccEvent, MvccRangeResult } from './types';
@@ -271,12 +271,13 @@ export class MvccStore implements KvReader {
 
   /**
    * Up to `limit` (<= readEventsMax) events with main revision >= `fromRevision`, in revision order, for a
-   * watcher catching up. The caller refuses revisions below the compact revision (etcd: compacted).
+   * watcher catching up (from sub revision `fromSub` of `fromRevision`: the rest of a revision read in parts).
+   * The caller refuses revisions below the compact revision (etcd: compacted).
    */
-  readEvents(fromRevision: number, limit: number, withPrevKv: boolean): MvccEvent[] {
+  readEvents(fromRevision: number, limit: number, withPrevKv: boolean, fromSub = 0): MvccEvent[] {
     assert(limit > 0 && limit <= readEventsMax, 'mvcc: readEvents limit');
     const out: MvccEvent[] = [];
-    const start = revisionKey(Math.max(fromRevision, 1), 0);
+    const start = revisionKey(Math.max(fromRevision, 1), fromRevision >= 1 ? fromSub : 0);
     for (const { key: rk, value: rec } of this.buckets.revisions.scan({ start, limit })) {
       const main = revisionMainOf(rk);
       const payload = rec.subarray(recordHeaderBytes);
@@ -288,7 +289,8 @@ export class MvccStore implements KvReader {
       }
       const tomb = isTombstoneRecord(rec);
       const kv = tomb ? encodeDeletedKeyValue(key, main) : payload;
-      out.push(prevKv === undefined ? { type: tomb ? 'DELETE' : 'PUT', key, revision: main, kv } : { type: tomb ? 'DELETE' : 'PUT', key, revision: main, kv, prevKv });
+      const sub = revisionSubOf(rk);
+      out.push(prevKv === undefined ? { type: tomb ? 'DELETE' : 'PUT', key, revision: main, sub, kv } : { type: tomb ? 'DELETE' : 'PUT', key, revision: main, sub, kv, prevKv });
     }
     return out;
   }

@@ -8,6 +8,8 @@ export interface MvccEvent {
   readonly key: Uint8Array;
   /** main revision of the change */
   readonly revision: number;
+  /** sub revision (the change's place within its revision), set on events read back from history */
+  readonly sub?: number;
   /** encoded mvccpb.KeyValue; for DELETE the key and mod_revision = the delete's revision, as etcd sends it */
   readonly kv: Uint8Array;
   /** the key's previous KeyValue (encoded), when the store captures it (see MvccStore.eventPrevKv) */

@@ -30,6 +30,7 @@ function teeRegistry(server: GrpcServer): { registry: ServiceRegistry; invoke: G
       unary.set(path, handler);
     },
     addServerStream: (path, handler) => server.addServerStream(path, handler),
+    addBidi: (path, handler) => server.addBidi(path, handler),
     addUnimplemented: (path, message) => {
       server.addUnimplemented(path, message);
       unimplemented.set(path, message);
