@@ -67,9 +67,9 @@ describe('cairn server (process)', () => {
     it('answers RPCs whose issue has not landed with UNIMPLEMENTED, saying so', async () => {
       const c = new RawClient(sp.endpoint);
       try {
-        await expect(c.callRaw('/etcdserverpb.Lease/LeaseGrant', Buffer.from(etcdserverpb.LeaseGrantRequest.encode({ TTL: 10 }).finish())))
+        await expect(c.callRaw('/etcdserverpb.Auth/UserAdd', Buffer.from(etcdserverpb.AuthUserAddRequest.encode({ name: 'u' }).finish())))
           .rejects.toMatchObject({ code: 12 });
-        const err = await c.callRaw('/etcdserverpb.Lease/LeaseGrant', Buffer.alloc(0)).catch((e: unknown) => grpcError(e));
+        const err = await c.callRaw('/etcdserverpb.Auth/AuthEnable', Buffer.alloc(0)).catch((e: unknown) => grpcError(e));
         expect((err as { details: string }).details).toMatch(/not implemented yet/);
       } finally {
         c.close();

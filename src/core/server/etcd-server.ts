@@ -2,14 +2,15 @@
 // WAL above the stored consistent index, starts the consensus module, and exposes the KV/cluster/maintenance
 // operations the gRPC layer serves. Writes: validate → propose (consensus) → committed entry → apply in one
 // backend transaction per batch (data + consistent index together) → answer the waiter → emit events.
-import { cairnpb, etcdserverpb, toNumber } from '../api/proto';
+import { cairnpb, etcdserverpb, longOf, toBigInt, toNumber } from '../api/proto';
 import type { HeaderFields, RangeOut, PutOut, DeleteOut, TxnOut } from '../api/grpc/wire';
 import { headerIdBytes } from '../api/grpc/wire';
 import { EtcdError, Errors, raise } from '../errors';
 import type { ConsensusModule, CommittedEntry } from './consensus';
 import { Waiters } from './waiters';
-import { validateRangeStream, type RangeStreamCursor } from './apply';
+import { maxLeaseTtl, validateRangeStream, type RangeStreamCursor } from './apply';
 import { WatchHub } from './watch/watch-hub';
+import { Lessor } from '../lease/lessor';
 import { readEventsMax } from '../storage/mvcc';
 import type { KvState, AppliedEvent, ApplyResult } from './kv-state';
 
@@ -39,7 +40,23 @@ export interface ServerLimits {
   readonly rangeStreamChunkBytes?: number;
   /** progress responses to quiet watchers that asked for them (etcd --watch-progress-notify-interval); 0: off */
   readonly watchProgressNotifyIntervalMs?: number;
+  /** a lease granted a shorter TTL gets this many seconds (etcd: 1.5 election timeouts, rounded up; see minLeaseTtlSeconds) */
+  readonly minLeaseTtlSeconds?: number;
+  /** leases found at start run their TTL plus this long (etcd's Promote: the election timeout) */
+  readonly leaseExtendMs?: number;
 }
+
+/**
+ * etcd's minimum lease TTL: 1.5 election timeouts (in heartbeat ticks, cut like etcd's integer arithmetic),
+ * rounded up to whole seconds: 2 s with the defaults (100 ms heartbeat, 1 s election timeout).
+ */
+export function minLeaseTtlSeconds(electionTicks: number, heartbeatMs: number): number {
+  return Math.ceil((Math.floor((3 * electionTicks) / 2) * heartbeatMs) / 1000);
+}
+
+/** etcd revokes at most 1000 expired leases a second (leaseRevokeRate), checking every 500 ms. */
+const leaseRevokeCheckMs = 500;
+const leaseRevokesPerCheck = 500;
 
 /** 256 KiB: a chunk is built whole, so this is the memory one RangeStream holds at a time (times two or so). */
 export const rangeStreamChunkBytesDefault = 256 * 1024;
@@ -87,6 +104,11 @@ export class EtcdServer {
   private readonly eventListeners: Array<(revision: number, events: readonly AppliedEvent[]) => void> = [];
   /** the Watch service's watchers, fed from the apply loop */
   readonly watch: WatchHub;
+  /** lease expiry and renewal; the stored leases change only through applied entries */
+  private readonly lessor: Lessor;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  /** the low 48 bits of the next generated lease id (etcd's request id generator: member, time, counter) */
+  private leaseIdSuffix: bigint;
   private stopped = false;
   // physical compaction runs in bounded steps between other work; these wait for it to finish
   private compactionScheduled = false;
@@ -125,6 +147,12 @@ export class EtcdServer {
       maxResponseBytes: this.limits.maxRequestBytes,
     });
     this.onApplied((revision, events) => this.watch.onApplied(revision, events));
+    const clock = parts.clock ?? Date.now;
+    this.lessor = new Lessor({ now: clock });
+    this.lessor.recover(this.kv.leases(), this.limits.leaseExtendMs ?? 0);
+    this.leaseIdSuffix = (BigInt(clock()) & ((1n << 40n) - 1n)) << 8n;
+    this.leaseTimer = setInterval(() => this.revokeExpiredLeases(), leaseRevokeCheckMs);
+    this.leaseTimer.unref();
   }
 
   /** Applies entries found in the WAL above the consistent index (called once at start, before serving). */
@@ -137,6 +165,10 @@ export class EtcdServer {
   /** A subscriber to every applied change (the watch layer). */
   onApplied(listener: (revision: number, events: readonly AppliedEvent[]) => void): void {
     this.eventListeners.push(listener);
+  }
+
+  currentRevision(): number {
+    return this.kv.currentRevision();
   }
 
   header(revision: number): HeaderFields {
@@ -241,6 +273,68 @@ export class EtcdServer {
       .finally(() => { this.flushing = null; });
   }
 
+  // ---- leases ----
+
+  /** LeaseGrant: the ID is chosen here when the client left it 0, and the TTL raised to the minimum, before proposing. */
+  async leaseGrant(req: etcdserverpb.ILeaseGrantRequest): Promise<{ header: HeaderFields; id: bigint; ttl: number }> {
+    let id = toBigInt(req.ID ?? 0);
+    while (id === 0n || (toBigInt(req.ID ?? 0) === 0n && this.lessor.has(id))) id = this.nextLeaseId();
+    let ttl = toNumber(req.TTL ?? 0);
+    if (ttl > maxLeaseTtl) raise(Errors.LeaseTTLTooLarge);
+    ttl = Math.max(ttl, this.limits.minLeaseTtlSeconds ?? 1);
+    const bytes = etcdserverpb.LeaseGrantRequest.encode({ ID: longOf(id), TTL: ttl }).finish();
+    const res = await this.propose(6, bytes, { leaseGrant: etcdserverpb.LeaseGrantRequest.decode(bytes) });
+    if (res.kind !== 'leaseGrant') throw new Error('apply: lease grant answered with ' + res.kind);
+    return { header: this.header(res.revision), id: res.id, ttl: res.ttl };
+  }
+
+  async leaseRevoke(req: etcdserverpb.LeaseRevokeRequest, requestBytes: Uint8Array): Promise<HeaderFields> {
+    const res = await this.propose(7, requestBytes, { leaseRevoke: req });
+    if (res.kind !== 'leaseRevoke') throw new Error('apply: lease revoke answered with ' + res.kind);
+    return this.header(res.revision);
+  }
+
+  /**
+   * LeaseKeepAlive (etcd's LeaseRenew): the lease's TTL, or 0 when there is no such lease. A lease already
+   * expired is answered 0 once its revoke has applied (its keys are gone by then), as etcd does.
+   */
+  leaseRenew(id: bigint): number | Promise<number> {
+    const r = this.lessor.renew(id);
+    if (r.kind === 'renewed') return r.ttl;
+    if (r.kind === 'not-found') return 0;
+    return r.revoked.then(() => 0);
+  }
+
+  /** LeaseTimeToLive: undefined when there is no such lease (etcd answers TTL -1). */
+  leaseTimeToLive(id: bigint, withKeys: boolean): { ttl: number; grantedTtl: number; keys: Buffer[] } | undefined {
+    const t = this.lessor.timeToLive(id);
+    if (t === undefined) return undefined;
+    return { ...t, keys: withKeys ? this.kv.leaseKeys(id) : [] };
+  }
+
+  leaseIds(): bigint[] {
+    return this.lessor.ids();
+  }
+
+  private nextLeaseId(): bigint {
+    this.leaseIdSuffix = (this.leaseIdSuffix + 1n) & ((1n << 48n) - 1n);
+    return (((this.memberId & 0xffffn) << 48n) | this.leaseIdSuffix) & ((1n << 63n) - 1n);
+  }
+
+  /** Proposes a revoke for each expired lease (the leader's job; every member here is the leader). */
+  private revokeExpiredLeases(): void {
+    if (this.stopped) return;
+    for (const id of this.lessor.expired(leaseRevokesPerCheck)) {
+      const bytes = etcdserverpb.LeaseRevokeRequest.encode({ ID: longOf(id) }).finish();
+      this.propose(7, bytes, { leaseRevoke: etcdserverpb.LeaseRevokeRequest.decode(bytes) }).catch((err: unknown) => {
+        // not found: revoked meanwhile by a client; anything else is retried when the lease is due again
+        if (!(err instanceof EtcdError && err.message === Errors.LeaseNotFound.message)) {
+          this.logger.warn('failed to revoke an expired lease', { lease: id.toString(16), error: String(err) });
+        }
+      });
+    }
+  }
+
   hashKV(revision: number): { header: HeaderFields; hash: number; compactRevision: number; hashRevision: number } {
     const h = this.kv.hashKV(revision);
     return { header: this.header(this.kv.currentRevision()), ...h };
@@ -267,6 +361,8 @@ export class EtcdServer {
     if (this.stopped) return;
     this.stopped = true;
     this.watch.stop();
+    if (this.leaseTimer !== undefined) clearInterval(this.leaseTimer);
+    this.lessor.releaseWaiters();
     await this.consensus.stop();
     if (this.flushing) await this.flushing;
     for (const w of this.compactionWaiters) w();
@@ -319,6 +415,8 @@ export class EtcdServer {
       const req = batch[i].req;
       const out = outcomes[i];
       if (out.events.length > 0) for (const l of this.eventListeners) l(out.revision, out.events);
+      if (out.result?.kind === 'leaseGrant') this.lessor.granted(out.result.id, out.result.ttl);
+      else if (out.result?.kind === 'leaseRevoke') this.lessor.revoked(out.result.id);
       if (!req) continue;
       const id = toNumber(req.id);
       this.localRequests.delete(id);

@@ -1,6 +1,6 @@
 // KvState over the LMDB-backed MVCC store and etcd's apply semantics (storage/, server/apply/).
 import { openStorage, mapSizeForQuota } from '../storage';
-import type { MvccStore, KvWriter } from '../storage/mvcc';
+import type { MvccStore, KvWriter, LeaseRecord } from '../storage/mvcc';
 import type { Backend } from '../storage/backend';
 import * as apply from './apply';
 import type { ResponseOpResult, TxnResult } from './apply';
@@ -29,29 +29,47 @@ function txnResult(r: TxnResult): Extract<ApplyResult, { kind: 'txn' }> {
   return { kind: 'txn', revision: r.revision, succeeded: r.succeeded, responses: r.responses.map(opOut) };
 }
 
+/** Puts and txns check their lease against the entry's own writer (grants earlier in the batch count). */
+class LeaseContext implements apply.ApplyContext {
+  w: KvWriter | null = null;
+  leaseExists(id: bigint): boolean {
+    return this.w !== null && this.w.leaseExists(id);
+  }
+}
+const leaseContext = new LeaseContext();
+
 /**
- * No lease can exist before the lease issue lands (LeaseGrant answers UNIMPLEMENTED), so a put naming one gets
- * etcd's "requested lease not found", as it would from etcd for an unknown lease.
+ * The smallest TTL apply grants. The proposer already raised the TTL to etcd's minimum for its election timeout
+ * (EtcdServer.leaseGrant); this only keeps a lease from being granted with no time at all.
  */
-const NO_LEASES: apply.ApplyContext = { leaseExists: () => false };
+const applyMinLeaseTtl = 1;
 
 /** Applies one decoded request to the entry's writer. */
 function applyRequest(w: KvWriter, req: cairnpb.IInternalRequest | null): ApplyResult | undefined {
   if (!req) return undefined;
+  leaseContext.w = w;
   if (req.put) {
-    const r = apply.put(w, req.put, NO_LEASES);
+    const r = apply.put(w, req.put, leaseContext);
     return { kind: 'put', revision: r.revision, prevKv: r.prevKv };
   }
   if (req.deleteRange) {
     const r = apply.deleteRange(w, req.deleteRange);
     return { kind: 'deleteRange', revision: r.revision, deleted: r.deleted, prevKvs: r.prevKvs };
   }
-  if (req.txn) return txnResult(apply.txn(w, req.txn, NO_LEASES));
+  if (req.txn) return txnResult(apply.txn(w, req.txn, leaseContext));
   if (req.compaction) {
     const r = apply.compact(w, req.compaction);
     return { kind: 'compaction', revision: r.revision };
   }
-  return undefined; // a request kind this version does not apply (e.g. leases before their issue): no change
+  if (req.leaseGrant) {
+    const r = apply.leaseGrant(w, req.leaseGrant, applyMinLeaseTtl);
+    return { kind: 'leaseGrant', revision: r.revision, id: r.id, ttl: r.ttl };
+  }
+  if (req.leaseRevoke) {
+    const r = apply.leaseRevoke(w, req.leaseRevoke);
+    return { kind: 'leaseRevoke', revision: r.revision, id: r.id };
+  }
+  return undefined; // a request kind this version does not apply (alarms before their issue): no change
 }
 
 class LmdbKvState implements KvState {
@@ -82,6 +100,14 @@ class LmdbKvState implements KvState {
 
   setEventPrevKv(on: boolean): void {
     this.store.eventPrevKv = on;
+  }
+
+  leases(): LeaseRecord[] {
+    return this.store.leases();
+  }
+
+  leaseKeys(id: bigint): Buffer[] {
+    return this.store.leaseKeys(id);
   }
 
   isReadOnlyTxn(req: etcdserverpb.ITxnRequest): boolean {

@@ -3,7 +3,7 @@
 import type { cairnpb, etcdserverpb } from '../api/proto';
 import type { EncodedKvsOut, KvsPieces, OpOut } from '../api/grpc/wire';
 import type { EtcdError } from '../errors';
-import type { MvccEvent } from '../storage/mvcc';
+import type { LeaseRecord, MvccEvent } from '../storage/mvcc';
 import type { RangeStreamCursor } from './apply';
 
 /** One applied change, as the watch layer needs it (key, encoded KeyValue, previous KeyValue, revision). */
@@ -13,7 +13,9 @@ export type ApplyResult =
   | { kind: 'put'; revision: number; prevKv?: Uint8Array }
   | { kind: 'deleteRange'; revision: number; deleted: number; prevKvs: Uint8Array[] }
   | { kind: 'txn'; revision: number; succeeded: boolean; responses: OpOut[] }
-  | { kind: 'compaction'; revision: number };
+  | { kind: 'compaction'; revision: number }
+  | { kind: 'leaseGrant'; revision: number; id: bigint; ttl: number }
+  | { kind: 'leaseRevoke'; revision: number; id: bigint };
 
 /** The outcome of one committed entry: the store revision after it, its events, and its answer or error. */
 export interface ApplyOutcome {
@@ -49,6 +51,10 @@ export interface KvState {
   readEvents(fromRevision: number, limit: number, withPrevKv: boolean, fromSub: number): AppliedEvent[];
   /** Whether applied events carry the changed key's previous KeyValue (for prev_kv watchers). */
   setEventPrevKv(on: boolean): void;
+  /** Every stored lease (the lessor reads them at start). */
+  leases(): LeaseRecord[];
+  /** The keys attached to a lease, in key order. */
+  leaseKeys(id: bigint): Buffer[];
   isReadOnlyTxn(req: etcdserverpb.ITxnRequest): boolean;
   isSerializableTxn(req: etcdserverpb.ITxnRequest): boolean;
   readOnlyTxn(req: etcdserverpb.ITxnRequest): Extract<ApplyResult, { kind: 'txn' }>;

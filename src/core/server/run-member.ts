@@ -8,7 +8,7 @@ import { GrpcServer, joinFrameStream } from '../api/transport';
 import { registerServices } from '../api/grpc/services';
 import { httpHandler } from '../api/http/handler';
 import { layoutOf, openMember } from './bootstrap';
-import { EtcdServer } from './etcd-server';
+import { EtcdServer, minLeaseTtlSeconds } from './etcd-server';
 import type { MemberInfo } from './etcd-server';
 import { SingleNodeConsensus, SINGLE_NODE_DEFAULTS } from './single-node';
 import { idToHex } from './ids';
@@ -110,6 +110,8 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
       compactionBatchLimit: Math.max(1, cfg.compactionBatchLimit),
       compactionSleepIntervalMs: cfg.compactionSleepIntervalMs,
       watchProgressNotifyIntervalMs: cfg.watchProgressNotifyIntervalMs,
+      minLeaseTtlSeconds: minLeaseTtlSeconds(cfg.electionTicks, cfg.heartbeatIntervalMs),
+      leaseExtendMs: cfg.electionTimeoutMs,
     },
     logger: log,
     version: ETCD_API_VERSION,

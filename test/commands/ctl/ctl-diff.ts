@@ -102,9 +102,11 @@ export interface EtcdMember {
 
 /**
  * Two single-member etcd 3.4 clusters with identical identities: both advertise `peerUrl` (only the first
- * listens there) and the same client URL, so cluster id, member id and member list are byte-identical.
+ * listens there) and the same client URL, so cluster id, member id and member list are byte-identical. With
+ * `sutIsCairn` the second is `cairn server` under the same flags (the suite then compares etcdctl on etcd with
+ * cairn ctl on cairn).
  */
-export async function startTwinEtcd(): Promise<[EtcdMember, EtcdMember]> {
+export async function startTwinEtcd(opts: { sutIsCairn?: boolean } = {}): Promise<[EtcdMember, EtcdMember]> {
   const peerPort = await freePort();
   const clientPorts = [await freePort(), await freePort()];
   const otherPeerPort = await freePort();
@@ -114,12 +116,15 @@ export async function startTwinEtcd(): Promise<[EtcdMember, EtcdMember]> {
   for (let i = 0; i < 2; i++) {
     const dir = tempDir(`ctl-etcd${i}`);
     const log = fs.openSync(path.join(dir, 'etcd.log'), 'a');
-    const proc = spawn('etcd', [
+    const args = [
       '--name', 't', '--data-dir', path.join(dir, 'data'),
       '--listen-client-urls', `http://127.0.0.1:${clientPorts[i]}`, '--advertise-client-urls', advertisedClient,
       '--listen-peer-urls', `http://127.0.0.1:${i === 0 ? peerPort : otherPeerPort}`,
       '--initial-advertise-peer-urls', peerUrl, '--initial-cluster', `t=${peerUrl}`,
-    ], { cwd: dir, stdio: ['ignore', log, log] });
+    ];
+    const proc = i === 1 && opts.sutIsCairn === true
+      ? spawn(process.execPath, [RUN_JS, 'server', ...args], { cwd: dir, stdio: ['ignore', log, log] })
+      : spawn('etcd', args, { cwd: dir, stdio: ['ignore', log, log] });
     fs.closeSync(log);
     const m: EtcdMember = {
       endpoint: `127.0.0.1:${clientPorts[i]}`,

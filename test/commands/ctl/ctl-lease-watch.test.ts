@@ -10,7 +10,8 @@ import { compareLeasePairAsync, etcdctlOk, grantOn, inBatches, LeaseNames, LiveC
 const formats = ['simple', 'json', 'fields', 'table', 'protobuf'] as const;
 const describeIf = hasEtcdctl() ? describe : describe.skip;
 
-describeIf('cairn ctl lease/watch/lock/elect vs etcdctl 3.4', () => {
+// first on two etcd servers (the client alone), then with cairn ctl on `cairn server` (client and server)
+describe.each([false, true])('sut is cairn server: %s', (sutIsCairn) => describeIf('cairn ctl lease/watch/lock/elect vs etcdctl 3.4', () => {
   let ref: EtcdMember;
   let sut: EtcdMember;
   const names = new LeaseNames();
@@ -38,7 +39,7 @@ describeIf('cairn ctl lease/watch/lock/elect vs etcdctl 3.4', () => {
   };
 
   beforeAll(async () => {
-    [ref, sut] = await startTwinEtcd();
+    [ref, sut] = await startTwinEtcd({ sutIsCairn });
     setup(['put', 'seed', 'x']);
   }, 60_000);
 
@@ -333,4 +334,4 @@ describeIf('cairn ctl lease/watch/lock/elect vs etcdctl 3.4', () => {
       await inBatches([['elect'], ['elect', 'a'], ['elect', 'a', 'b', '-l'], ['elect', 'a', 'b', 'c']], 2, async (args) => { await sameAsync(undefined, args); });
     });
   });
-});
+}));

@@ -1,7 +1,8 @@
 // The etcd v3 gRPC services cairn serves, registered on the transport. Handlers decode with the generated
 // static codecs, call the member core, and answer with whole pre-framed responses (wire.ts) where the
 // response is hot. RPCs whose issue has not landed answer UNIMPLEMENTED, saying so.
-import { etcdserverpb, toNumber, longOf } from '../proto';
+import type Long from 'long';
+import { etcdserverpb, toBigInt, toNumber, longOf } from '../proto';
 import { EtcdError, GrpcCode, notYet } from '../../errors';
 import type { EtcdServer } from '../../server/etcd-server';
 import type { RangeStreamCursor } from '../../server/apply';
@@ -107,6 +108,74 @@ function serveWatch(call: BidiCall, server: EtcdServer): void {
   call.onEnd(() => { /* half-closed: keep serving the watchers */ });
 }
 
+/**
+ * One LeaseKeepAlive stream: each request renews one lease and is answered in order, with the header taken
+ * before the renewal (etcd: so a keepalive never reports a revision after the lease's revoke). A client
+ * half-close ends the call OK, as etcd does.
+ */
+function serveLeaseKeepAlive(call: BidiCall, server: EtcdServer): void {
+  let chain: Promise<void> = Promise.resolve();
+  let waiting = 0;
+  let ended = false;
+  const answer = (id: Long | number, header: HeaderFields, ttl: number) =>
+    call.writeFramed(frameOf(etcdserverpb.LeaseKeepAliveResponse, { header: headerObject(header, server), ID: id, TTL: ttl }));
+  call.onMessage((m) => {
+    let req: etcdserverpb.LeaseKeepAliveRequest;
+    try {
+      req = decode('.etcdserverpb.LeaseKeepAliveRequest', (x) => etcdserverpb.LeaseKeepAliveRequest.decode(x), m);
+    } catch (err) {
+      call.end(err instanceof EtcdError ? new GrpcError(err.code, err.message) : undefined);
+      return;
+    }
+    const header = server.header(server.currentRevision());
+    const ttl = server.leaseRenew(toBigInt(req.ID));
+    if (typeof ttl === 'number' && waiting === 0) {
+      answer(req.ID, header, ttl);
+      return;
+    }
+    // an expired lease answers once revoked: later answers on this stream queue behind it, in order
+    waiting++;
+    chain = chain.then(async () => {
+      const t = await ttl;
+      waiting--;
+      answer(req.ID, header, t);
+      if (waiting === 0 && ended) call.end();
+    });
+  });
+  call.onEnd(() => {
+    ended = true;
+    if (waiting === 0) call.end();
+  });
+}
+
+function registerLease(reg: ServiceRegistry, server: EtcdServer): void {
+  const L = '/etcdserverpb.Lease/';
+  reg.addUnaryFramed(L + 'LeaseGrant', async (b) => {
+    const out = await server.leaseGrant(decode('.etcdserverpb.LeaseGrantRequest', (x) => etcdserverpb.LeaseGrantRequest.decode(x), b));
+    return frameOf(etcdserverpb.LeaseGrantResponse, { header: headerObject(out.header, server), ID: longOf(out.id), TTL: out.ttl });
+  });
+  reg.addUnaryFramed(L + 'LeaseRevoke', async (b) => {
+    const header = await server.leaseRevoke(decode('.etcdserverpb.LeaseRevokeRequest', (x) => etcdserverpb.LeaseRevokeRequest.decode(x), b), b);
+    return frameOf(etcdserverpb.LeaseRevokeResponse, { header: headerObject(header, server) });
+  });
+  reg.addBidi(L + 'LeaseKeepAlive', (call) => serveLeaseKeepAlive(call, server));
+  reg.addUnaryFramed(L + 'LeaseTimeToLive', (b) => {
+    const req = decode('.etcdserverpb.LeaseTimeToLiveRequest', (x) => etcdserverpb.LeaseTimeToLiveRequest.decode(x), b);
+    const header = headerObject(server.header(server.currentRevision()), server);
+    const t = server.leaseTimeToLive(toBigInt(req.ID), req.keys === true);
+    // etcd answers a lease it does not know with TTL -1, not an error
+    if (t === undefined) return frameOf(etcdserverpb.LeaseTimeToLiveResponse, { header, ID: req.ID, TTL: -1 });
+    return frameOf(etcdserverpb.LeaseTimeToLiveResponse, { header, ID: req.ID, TTL: t.ttl, grantedTTL: t.grantedTtl, keys: t.keys });
+  });
+  reg.addUnaryFramed(L + 'LeaseLeases', (b) => {
+    decode('.etcdserverpb.LeaseLeasesRequest', (x) => etcdserverpb.LeaseLeasesRequest.decode(x), b);
+    return frameOf(etcdserverpb.LeaseLeasesResponse, {
+      header: headerObject(server.header(server.currentRevision()), server),
+      leases: server.leaseIds().map((id) => ({ ID: longOf(id) })),
+    });
+  });
+}
+
 export function registerServices(reg: ServiceRegistry, server: EtcdServer): void {
   loadWireCheck();
   const KV = '/etcdserverpb.KV/';
@@ -189,9 +258,7 @@ export function registerServices(reg: ServiceRegistry, server: EtcdServer): void
   }
 
   reg.addBidi('/etcdserverpb.Watch/Watch', (call) => serveWatch(call, server));
-  for (const m of ['LeaseGrant', 'LeaseRevoke', 'LeaseKeepAlive', 'LeaseTimeToLive', 'LeaseLeases']) {
-    reg.addUnimplemented('/etcdserverpb.Lease/' + m, notYet(`Lease.${m}`, 'leases arrive with the watch/lease/lock/election issue').message);
-  }
+  registerLease(reg, server);
   for (const m of ['AuthEnable', 'AuthDisable', 'AuthStatus', 'Authenticate', 'UserAdd', 'UserGet', 'UserList', 'UserDelete',
     'UserChangePassword', 'UserGrantRole', 'UserRevokeRole', 'RoleAdd', 'RoleGet', 'RoleList', 'RoleDelete',
     'RoleGrantPermission', 'RoleRevokePermission']) {

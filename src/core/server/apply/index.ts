@@ -3,3 +3,5 @@ export type { ApplyContext, CompactResult, DeleteRangeResult, PutResult, RangeRe
 export { validateRange, validatePut, validateDeleteRange, validateTxn, defaultMaxTxnOps, maxKeyBytes } from './validate';
 export { RangeStreamCursor, validateRangeStream } from './range-stream';
 export type { PinnedKvReader, RangeStreamChunk } from './range-stream';
+export { leaseGrant, leaseRevoke, maxLeaseTtl } from './lease-apply';
+export type { LeaseGrantResult } from './lease-apply';

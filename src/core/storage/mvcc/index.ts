@@ -13,3 +13,4 @@ export type { KeyValueFields } from './key-value-codec';
 export { compactionBatchRecords } from './compaction';
 export { crc32cUpdate } from './crc32c';
 export { maxKeyBytes } from './record';
+export type { LeaseRecord } from './lease-index';

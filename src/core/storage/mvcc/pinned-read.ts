@@ -18,6 +18,7 @@ export class PinnedRead implements KvReader {
       revisions: buckets.revisions.pinned(snapshot),
       keys: buckets.keys.pinned(snapshot),
       tombstones: buckets.tombstones.pinned(snapshot),
+      lease: buckets.lease.pinned(snapshot),
     }, maxKeyBytes);
   }
 

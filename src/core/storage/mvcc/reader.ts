@@ -16,6 +16,8 @@ export interface MvccBuckets {
   readonly revisions: Bucket;
   readonly keys: Bucket;
   readonly tombstones: Bucket;
+  /** lease records and the lease → keys index (lease-index.ts) */
+  readonly lease: Bucket;
 }
 
 export class MvccReader {

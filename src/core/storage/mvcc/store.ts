@@ -11,6 +11,7 @@ import { hashHistory } from './hash';
 import { decodeKeyValue, encodeDeletedKeyValue } from './key-value-codec';
 import type { RangeEnd } from './key-range';
 import { PinnedRead } from './pinned-read';
+import { attachedKeys, leaseRecord, leaseRecords, type LeaseRecord } from './lease-index';
 import { copyPayload, MvccReader, type EncodedRange, type MvccBuckets } from './reader';
 import {
   hasPrevRecord, isTombstoneRecord, maxKeyBytes, recordHeaderBytes, recordPrevMain, recordPrevSub, revisionKey, revisionMainOf, revisionSubOf,
@@ -133,6 +134,7 @@ export class MvccStore implements KvReader {
       revisions: backend.bucket(Buckets.revisions),
       keys: backend.bucket(Buckets.keys),
       tombstones: backend.bucket(Buckets.tombstones),
+      lease: backend.bucket(Buckets.lease),
     };
     this.reader = new MvccReader(this.buckets, backend.maxKeyBytes);
     this.snapshotFn = () => backend.snapshot();
@@ -201,6 +203,22 @@ export class MvccStore implements KvReader {
    * The store as it is now, pinned until the PinnedRead is closed: for reads spanning event-loop turns
    * (RangeStream). Writes and compactions after this call do not change what it reads.
    */
+  /** Every stored lease (read at start by the lessor; leases are few next to keys). */
+  leases(): LeaseRecord[] {
+    assert(!this.inBatch, 'mvcc: store read inside a write batch');
+    return [...leaseRecords(this.buckets.lease)];
+  }
+
+  lease(id: bigint): LeaseRecord | undefined {
+    return leaseRecord(this.buckets.lease, id);
+  }
+
+  /** The keys attached to lease `id` (at most `limit`, 0: all), in key order. */
+  leaseKeys(id: bigint, limit = 0): Buffer[] {
+    assert(!this.inBatch, 'mvcc: store read inside a write batch');
+    return attachedKeys(this.buckets.lease, id, limit).sort(Buffer.compare);
+  }
+
   pinnedRead(): PinnedRead {
     assert(!this.inBatch, 'mvcc: store read inside a write batch (use the entry\'s writer)');
     return new PinnedRead(this.buckets, this.backend.maxKeyBytes, this.snapshotFn(), this.state.currentRevision, this.state.compactRevision);

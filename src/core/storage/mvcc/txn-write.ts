@@ -7,8 +7,9 @@ import type { BackendWriteTxn } from '../backend';
 import { encodeDeletedKeyValue, keyValueSize, writeKeyValue } from './key-value-codec';
 import { scanBoundsOf, type RangeEnd } from './key-range';
 import type { MvccReader } from './reader';
+import { attachKey, attachedKeys, detachKey, leaseRecord, putLeaseRecord, removeLeaseRecord } from './lease-index';
 import {
-  keyPointerBytes, maxKeyBytes, maxSubRevision, pointerCreateRevision, pointerMain, pointerSub, pointerVersion, recordHeaderBytes,
+  keyPointerBytes, maxKeyBytes, maxSubRevision, pointerCreateRevision, pointerLease, pointerMain, pointerSub, pointerVersion, recordHeaderBytes,
   revisionKeyBytes, revisionMainOf, revisionSubOf, writeKeyPointer, writeRecordHeader, writeRevisionKey,
 } from './record';
 import type { KvWriter, MvccEvent, MvccRangeResult } from './types';
@@ -80,12 +81,14 @@ export class TxnWrite implements KvWriter {
     let prevMain = 0;
     let prevSub = 0;
     let prevKv: Uint8Array | undefined;
+    let prevLease = 0n;
     const ptr = keys.getFast(key);
     if (ptr !== undefined) {
       prevMain = pointerMain(ptr);
       prevSub = pointerSub(ptr);
       createRevision = pointerCreateRevision(ptr);
       version = pointerVersion(ptr) + 1;
+      prevLease = pointerLease(ptr);
       if (this.host.eventPrevKv) prevKv = this.reader.payloadAt(prevMain, prevSub);
     } else {
       const tomb = tombstones.getFast(key);
@@ -104,6 +107,11 @@ export class TxnWrite implements KvWriter {
     w.append(revisions, this.revKey, rec);
     writeKeyPointer(this.pointer, main, sub, createRevision, version, lease);
     w.put(keys, key, this.pointer);
+    if (prevLease !== lease) {
+      const leases = this.reader.buckets.lease;
+      if (prevLease !== 0n) detachKey(w, leases, prevLease, key);
+      if (lease !== 0n) attachKey(w, leases, lease, key);
+    }
     const kv = rec.subarray(recordHeaderBytes);
     this.events.push(prevKv === undefined ? { type: 'PUT', key, revision: main, kv } : { type: 'PUT', key, revision: main, kv, prevKv });
     return main;
@@ -128,6 +136,8 @@ export class TxnWrite implements KvWriter {
       const sub = this.nextSub();
       const ptrMain = pointerMain(t.value);
       const ptrSub = pointerSub(t.value);
+      const lease = pointerLease(t.value);
+      if (lease !== 0n) detachKey(w, this.reader.buckets.lease, lease, t.key);
       const prevKv = wantPrev ? this.reader.payloadAt(ptrMain, ptrSub) : undefined;
       if (prevKvs !== undefined && prevKv !== undefined) prevKvs.push(prevKv);
       // etcd stores a tombstone's value as KeyValue{key} only
@@ -145,6 +155,35 @@ export class TxnWrite implements KvWriter {
         : { type: 'DELETE', key: t.key, revision: main, kv });
     }
     return targets.length;
+  }
+
+  leaseExists(id: bigint): boolean {
+    this.active();
+    return leaseRecord(this.reader.buckets.lease, id) !== undefined;
+  }
+
+  leaseGrant(id: bigint, ttl: number): boolean {
+    const w = this.active();
+    if (leaseRecord(this.reader.buckets.lease, id) !== undefined) return false;
+    putLeaseRecord(w, this.reader.buckets.lease, id, ttl, 0);
+    return true;
+  }
+
+  leaseRevoke(id: bigint): boolean {
+    const w = this.active();
+    const bucket = this.reader.buckets.lease;
+    if (leaseRecord(bucket, id) === undefined) return false;
+    // etcd deletes the lease's keys in key order, all at one revision
+    const keys = attachedKeys(bucket, id).sort(Buffer.compare);
+    for (const k of keys) this.deleteRange(k, null);
+    removeLeaseRecord(w, bucket, id);
+    return true;
+  }
+
+  leaseCheckpoint(id: bigint, remainingTtl: number): void {
+    const w = this.active();
+    const r = leaseRecord(this.reader.buckets.lease, id);
+    if (r !== undefined) putLeaseRecord(w, this.reader.buckets.lease, id, r.ttl, remainingTtl);
   }
 
   compact(revision: number): void {

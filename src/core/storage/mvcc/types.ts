@@ -81,6 +81,14 @@ export interface KvWriter extends KvReader {
   put(key: Uint8Array, value: Uint8Array, lease: bigint): number;
   /** Deletes every live key in the range; pushes their KeyValues to `prevKvs` when given. Returns how many. */
   deleteRange(key: Uint8Array, end: RangeEnd, prevKvs?: Uint8Array[]): number;
+  /** Whether lease `id` exists (granted, not revoked), including this write's own grants. */
+  leaseExists(id: bigint): boolean;
+  /** Stores a new lease; false (and no change) when `id` exists. Not a key change: no revision of its own. */
+  leaseGrant(id: bigint, ttl: number): boolean;
+  /** Deletes the lease's keys (in key order, one revision) and the lease; false when it does not exist. */
+  leaseRevoke(id: bigint): boolean;
+  /** Stores the TTL a lease has left (etcd's lease checkpoint); nothing when it does not exist. */
+  leaseCheckpoint(id: bigint, remainingTtl: number): void;
   /** Sets the compact revision (Errors.Compacted if not above it, Errors.FutureRev if above current). */
   compact(revision: number): void;
 }

@@ -1,0 +1,198 @@
+// The lessor's clock side (etcd lease/lessor.go): which leases exist, when each expires, renewals. The stored
+// state (lease records, attached keys) changes only by applying committed entries; this module follows the
+// outcomes (`granted`, `revoked`) and tells the server which leases are due for a revoke proposal. Time comes
+// from an injected clock, so tests drive expiry without sleeping.
+//
+// Two times per lease, as in etcd: `expiry` (when it runs out: renewals push it) and `due` (when the server
+// should next propose its revoke: the expiry, then retries every `retryMs` while the revoke has not applied).
+// Both live in one indexed min-heap keyed by `due`, updated in place on renewal, so the heap holds each lease
+// once however often it is renewed.
+import type { LeaseRecord } from '../storage/mvcc';
+
+interface LeaseState {
+  readonly id: bigint;
+  readonly ttl: number;
+  expiry: number;
+  due: number;
+  heapIndex: number;
+  /** keepalives that met the lease expired and wait for its revoke (etcd's revokec) */
+  waiters?: Array<() => void>;
+}
+
+export interface LessorOptions {
+  /** milliseconds since some epoch; Date.now in the server */
+  readonly now: () => number;
+  /** a revoke proposed for an expired lease is proposed again after this long if it has not applied (etcd: 3 s) */
+  readonly retryMs?: number;
+}
+
+/** What a renewal found (LeaseKeepAlive). */
+export type RenewResult =
+  | { readonly kind: 'renewed'; readonly ttl: number }
+  | { readonly kind: 'not-found' }
+  /** expired, its revoke under way: the keepalive waits for it, then answers as for a lease not found */
+  | { readonly kind: 'expired'; readonly revoked: Promise<void> };
+
+/** Keepalives waiting on one expired lease, at most; more are answered at once. */
+const maxWaitersPerLease = 1024;
+
+export class Lessor {
+  private readonly leases = new Map<bigint, LeaseState>();
+  private readonly heap: LeaseState[] = [];
+  private readonly now: () => number;
+  private readonly retryMs: number;
+
+  constructor(opts: LessorOptions) {
+    this.now = opts.now;
+    this.retryMs = opts.retryMs ?? 3000;
+  }
+
+  get size(): number {
+    return this.leases.size;
+  }
+
+  /**
+   * The stored leases at start: each runs its full TTL (or its checkpointed remaining TTL) from now, plus
+   * `extendMs` (etcd's Promote: the leader's election time, so clients can reconnect before expiry).
+   */
+  recover(records: Iterable<LeaseRecord>, extendMs: number): void {
+    const now = this.now();
+    for (const r of records) this.add(r.id, r.ttl, now + extendMs + (r.remainingTtl > 0 ? r.remainingTtl : r.ttl) * 1000);
+  }
+
+  /** A grant applied. */
+  granted(id: bigint, ttl: number): void {
+    const existing = this.leases.get(id);
+    if (existing !== undefined) this.remove(existing);
+    this.add(id, ttl, this.now() + ttl * 1000);
+  }
+
+  /** A revoke applied: the lease is gone, keepalives waiting on it get their answer. */
+  revoked(id: bigint): void {
+    const l = this.leases.get(id);
+    if (l === undefined) return;
+    this.remove(l);
+    for (const w of l.waiters ?? []) w();
+  }
+
+  has(id: bigint): boolean {
+    return this.leases.has(id);
+  }
+
+  /** etcd's Renew: a live lease runs its TTL again from now. */
+  renew(id: bigint): RenewResult {
+    const l = this.leases.get(id);
+    if (l === undefined) return { kind: 'not-found' };
+    const now = this.now();
+    if (l.expiry <= now) {
+      const waiters = (l.waiters ??= []);
+      if (waiters.length >= maxWaitersPerLease) return { kind: 'expired', revoked: Promise.resolve() };
+      return { kind: 'expired', revoked: new Promise<void>((resolve) => waiters.push(resolve)) };
+    }
+    l.expiry = now + l.ttl * 1000;
+    this.reschedule(l, l.expiry);
+    return { kind: 'renewed', ttl: l.ttl };
+  }
+
+  /** Seconds left (etcd: int64(Remaining().Seconds()), cut toward zero), with the granted TTL; undefined: no such lease. */
+  timeToLive(id: bigint): { ttl: number; grantedTtl: number } | undefined {
+    const l = this.leases.get(id);
+    if (l === undefined) return undefined;
+    return { ttl: Math.trunc((l.expiry - this.now()) / 1000), grantedTtl: l.ttl };
+  }
+
+  /** Every lease id, ascending. */
+  ids(): bigint[] {
+    return [...this.leases.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /**
+   * Up to `max` leases whose revoke is due (expired, not revoked): the server proposes a revoke for each. Each
+   * returned lease is due again only after `retryMs` (its revoke may be lost, e.g. to a leader change).
+   */
+  expired(max: number): bigint[] {
+    const now = this.now();
+    const out: bigint[] = [];
+    while (out.length < max && this.heap.length > 0 && this.heap[0].due <= now) {
+      const l = this.heap[0];
+      out.push(l.id);
+      this.reschedule(l, now + this.retryMs);
+    }
+    return out;
+  }
+
+  /** Milliseconds until the next revoke is due (Infinity: no lease), for the server's timer. */
+  nextDueIn(): number {
+    return this.heap.length === 0 ? Infinity : Math.max(0, this.heap[0].due - this.now());
+  }
+
+  /** The server stops: keepalives still waiting are released (their streams are closing). */
+  releaseWaiters(): void {
+    for (const l of this.leases.values()) {
+      for (const w of l.waiters ?? []) w();
+      l.waiters = undefined;
+    }
+  }
+
+  // ---- the indexed heap (by `due`) ----
+
+  private add(id: bigint, ttl: number, expiry: number): void {
+    const l: LeaseState = { id, ttl, expiry, due: expiry, heapIndex: this.heap.length };
+    this.leases.set(id, l);
+    this.heap.push(l);
+    this.up(l.heapIndex);
+  }
+
+  private remove(l: LeaseState): void {
+    this.leases.delete(l.id);
+    const i = l.heapIndex;
+    const last = this.heap.pop();
+    if (last !== undefined && last !== l) {
+      this.heap[i] = last;
+      last.heapIndex = i;
+      this.down(i);
+      this.up(last.heapIndex);
+    }
+    l.heapIndex = -1;
+  }
+
+  private reschedule(l: LeaseState, due: number): void {
+    const before = l.due;
+    l.due = due;
+    if (due < before) this.up(l.heapIndex);
+    else this.down(l.heapIndex);
+  }
+
+  private up(i: number): void {
+    const h = this.heap;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (h[parent].due <= h[i].due) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  private down(i: number): void {
+    const h = this.heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let min = i;
+      if (l < h.length && h[l].due < h[min].due) min = l;
+      if (r < h.length && h[r].due < h[min].due) min = r;
+      if (min === i) return;
+      this.swap(i, min);
+      i = min;
+    }
+  }
+
+  private swap(a: number, b: number): void {
+    const h = this.heap;
+    const t = h[a];
+    h[a] = h[b];
+    h[b] = t;
+    h[a].heapIndex = a;
+    h[b].heapIndex = b;
+  }
+}
