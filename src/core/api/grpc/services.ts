@@ -2,19 +2,22 @@
 // static codecs, call the member core, and answer with whole pre-framed responses (wire.ts) where the
 // response is hot. RPCs whose issue has not landed answer UNIMPLEMENTED, saying so.
 import type Long from 'long';
-import { etcdserverpb, toBigInt, toNumber, longOf } from '../proto';
+import { etcdserverpb, v3electionpb, v3lockpb, toBigInt, toNumber, longOf } from '../proto';
+import { LocalClient } from '../../server/concurrency/local-client';
+import { Recipes } from '../../server/concurrency/recipes';
 import { EtcdError, GrpcCode, notYet } from '../../errors';
 import type { EtcdServer } from '../../server/etcd-server';
 import type { RangeStreamCursor } from '../../server/apply';
 import { frameRangeResponse, framePut, frameDelete, frameTxn, frameHeaderOnly, frameRangeStreamChunk } from './wire';
-import type { BidiCall, BidiHandler, FrameStream, ServerStreamCall, ServerStreamHandler } from '../transport/types';
+import type { BidiCall, BidiHandler, CallContext, FrameStream, ServerStreamCall, ServerStreamHandler } from '../transport/types';
 import type { HeaderFields } from './wire';
 import { checkWire, loadWireCheck } from './wire-check';
 import { GrpcError } from '../transport/grpc-error';
 
 /** The slice of the transport the services need (see transport/). */
 export interface ServiceRegistry {
-  addUnaryFramed(path: string, handler: (req: Buffer) => Buffer | FrameStream | Promise<Buffer | FrameStream>): void;
+  /** `ctx` is absent for calls from the JSON gateway */
+  addUnaryFramed(path: string, handler: (req: Buffer, ctx?: CallContext) => Buffer | FrameStream | Promise<Buffer | FrameStream>): void;
   addServerStream(path: string, handler: ServerStreamHandler): void;
   addBidi(path: string, handler: BidiHandler): void;
   addUnimplemented(path: string, message: string): void;
@@ -264,10 +267,54 @@ export function registerServices(reg: ServiceRegistry, server: EtcdServer): void
     'RoleGrantPermission', 'RoleRevokePermission']) {
     reg.addUnimplemented('/etcdserverpb.Auth/' + m, notYet(`Auth.${m}`, 'authentication arrives with the security issue').message);
   }
-  for (const m of ['Lock', 'Unlock']) {
-    reg.addUnimplemented('/v3lockpb.Lock/' + m, notYet(`Lock.${m}`, 'locks arrive with the watch/lease/lock/election issue').message);
+  registerLockElection(reg, new Recipes(new LocalClient(server)));
+}
+
+/** A call's cancellation signal; calls from the JSON gateway have none. */
+const noCancel = new AbortController().signal;
+
+/**
+ * etcd's Lock and Election servers call the member through an in-process clientv3, which turns a gRPC error into
+ * a plain Go error: the client then sees the same message with code Unknown (e.g. a lock on a lease that does
+ * not exist: Unknown "etcdserver: requested lease not found").
+ */
+async function asRecipe<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof EtcdError && err.code !== GrpcCode.UNKNOWN) throw new EtcdError(GrpcCode.UNKNOWN, err.message);
+    throw err;
   }
-  for (const m of ['Campaign', 'Proclaim', 'Leader', 'Observe', 'Resign']) {
-    reg.addUnimplemented('/v3electionpb.Election/' + m, notYet(`Election.${m}`, 'elections arrive with the watch/lease/lock/election issue').message);
-  }
+}
+
+function registerLockElection(reg: ServiceRegistry, recipes: Recipes): void {
+  const LK = '/v3lockpb.Lock/';
+  reg.addUnaryFramed(LK + 'Lock', async (b, ctx) => {
+    const r = await asRecipe(recipes.lock(decode('.v3lockpb.LockRequest', (x) => v3lockpb.LockRequest.decode(x), b), ctx?.signal ?? noCancel));
+    return frameOf(v3lockpb.LockResponse, r);
+  });
+  reg.addUnaryFramed(LK + 'Unlock', async (b) => {
+    const header = await asRecipe(recipes.unlock(decode('.v3lockpb.UnlockRequest', (x) => v3lockpb.UnlockRequest.decode(x), b)));
+    return frameOf(v3lockpb.UnlockResponse, { header });
+  });
+  const EL = '/v3electionpb.Election/';
+  reg.addUnaryFramed(EL + 'Campaign', async (b, ctx) => frameOf(v3electionpb.CampaignResponse,
+    await asRecipe(recipes.campaign(decode('.v3electionpb.CampaignRequest', (x) => v3electionpb.CampaignRequest.decode(x), b), ctx?.signal ?? noCancel))));
+  reg.addUnaryFramed(EL + 'Proclaim', async (b) => frameOf(v3electionpb.ProclaimResponse,
+    { header: await asRecipe(recipes.proclaim(decode('.v3electionpb.ProclaimRequest', (x) => v3electionpb.ProclaimRequest.decode(x), b))) }));
+  reg.addUnaryFramed(EL + 'Resign', async (b) => frameOf(v3electionpb.ResignResponse,
+    { header: await asRecipe(recipes.resign(decode('.v3electionpb.ResignRequest', (x) => v3electionpb.ResignRequest.decode(x), b))) }));
+  reg.addUnaryFramed(EL + 'Leader', async (b) => frameOf(v3electionpb.LeaderResponse,
+    await asRecipe(recipes.leader(decode('.v3electionpb.LeaderRequest', (x) => v3electionpb.LeaderRequest.decode(x), b)))));
+  reg.addServerStream(EL + 'Observe', async (b, call) => {
+    const req = decode('.v3electionpb.LeaderRequest', (x) => v3electionpb.LeaderRequest.decode(x), b);
+    const signal = call.ctx.signal;
+    try {
+      await asRecipe(recipes.observe(req, signal, async (r) => {
+        if (!call.writeFramed(frameOf(v3electionpb.LeaderResponse, r))) await drainedOrAborted(call, signal);
+      }));
+    } catch (err) {
+      if (!signal.aborted) throw err;
+    }
+  });
 }
