@@ -51,6 +51,9 @@ function topByCreate(prefix: Buffer, order: number, maxCreateRevision = 0): etcd
 
 const never = new AbortController().signal;
 
+/** Leader changes an Observe stream may have waiting for its client before it is ended. */
+const maxObserveBacklog = 4096;
+
 export class Recipes {
   private readonly c: LocalClient;
 
@@ -188,6 +191,7 @@ export class Recipes {
   private followLeader(leader: mvccpb.IKeyValue, fromRevision: number, signal: AbortSignal, send: (r: v3electionpb.ILeaderResponse) => Promise<void>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let queue = Promise.resolve();
+      let pending = 0;
       let done = false;
       const finish = (err?: unknown) => {
         if (done) return;
@@ -204,8 +208,10 @@ export class Recipes {
         if (r.canceled) return finish(new EtcdError(GrpcCode.FAILED_PRECONDITION, r.cancelReason || 'watch canceled'));
         for (const e of r.events) {
           if (e.type === mvccpb.Event.EventType.DELETE) return finish();
+          // an observer that stops reading is not queued for without bound
+          if (++pending > maxObserveBacklog) return finish(new EtcdError(GrpcCode.RESOURCE_EXHAUSTED, 'election: observer is too slow'));
           const answer = { header: r.header, kv: e.kv };
-          queue = queue.then(() => send(answer));
+          queue = queue.then(() => send(answer)).finally(() => { pending--; });
         }
       });
       if (signal.aborted) onAbort();
