@@ -77,7 +77,21 @@ export async function openMember(layout: DataDirLayout, cluster: ClusterSpec, op
     repairedBytes = opened.repaired?.truncatedBytes ?? 0;
     fs.mkdirSync(path.dirname(layout.backendPath), { recursive: true, mode: 0o700 });
   }
+  removeStaleSnapshots(layout.backendPath);
   const kv = openKvState(layout.backendPath, { quotaBackendBytes: opts.quotaBackendBytes });
   const lastIndex = entries.length > 0 ? entries[entries.length - 1].index : Math.max(hardState.commit, kv.consistentIndex());
   return { layout, memberId, clusterId, memberIds, wal, hardState, entries, lastIndex, kv, isNew, repairedBytes };
+}
+
+/** Snapshot copies (EtcdServer.openSnapshot) left by a member that died while sending them. */
+function removeStaleSnapshots(backendPath: string): void {
+  const dir = path.dirname(backendPath);
+  const prefix = `${path.basename(backendPath)}.snapshot-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) if (n.startsWith(prefix) && n.endsWith('.tmp')) fs.rmSync(path.join(dir, n), { force: true });
 }

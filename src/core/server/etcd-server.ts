@@ -5,7 +5,8 @@
 import { cairnpb, etcdserverpb, longOf, toBigInt, toNumber } from '../api/proto';
 import type { HeaderFields, RangeOut, PutOut, DeleteOut, TxnOut } from '../api/grpc/wire';
 import { headerIdBytes } from '../api/grpc/wire';
-import { EtcdError, Errors, raise } from '../errors';
+import * as fs from 'node:fs';
+import { EtcdError, Errors, GrpcCode, raise } from '../errors';
 import type { ConsensusModule, CommittedEntry } from './consensus';
 import { Waiters } from './waiters';
 import { maxLeaseTtl, validateRangeStream, type RangeStreamCursor } from './apply';
@@ -53,6 +54,9 @@ export interface ServerLimits {
 export function minLeaseTtlSeconds(electionTicks: number, heartbeatMs: number): number {
   return Math.ceil((Math.floor((3 * electionTicks) / 2) * heartbeatMs) / 1000);
 }
+
+/** Snapshots being copied or sent at once, at most (each is a whole copy of the backend on disk). */
+const maxSnapshots = 2;
 
 /** etcd revokes at most 1000 expired leases a second (leaseRevokeRate), checking every 500 ms. */
 const leaseRevokeCheckMs = 500;
@@ -109,6 +113,8 @@ export class EtcdServer {
   private leaseTimer: NodeJS.Timeout | undefined;
   /** the low 48 bits of the next generated lease id (etcd's request id generator: member, time, counter) */
   private leaseIdSuffix: bigint;
+  private snapshotsOpen = 0;
+  private snapshotSeq = 0;
   private stopped = false;
   // physical compaction runs in bounded steps between other work; these wait for it to finish
   private compactionScheduled = false;
@@ -332,6 +338,38 @@ export class EtcdServer {
           this.logger.warn('failed to revoke an expired lease', { lease: id.toString(16), error: String(err) });
         }
       });
+    }
+  }
+
+  // ---- snapshots ----
+
+  /**
+   * Maintenance.Snapshot: a consistent, compacted copy of the backend written beside it (LMDB copies from one
+   * read transaction on a worker thread, so writes go on), to be streamed and then released (deleted). At most
+   * `maxSnapshots` at a time: each is a whole copy on disk.
+   */
+  async openSnapshot(): Promise<{ path: string; size: number; release(): Promise<void> }> {
+    if (this.stopped) raise(Errors.Stopped);
+    if (this.snapshotsOpen >= maxSnapshots) {
+      throw new EtcdError(GrpcCode.RESOURCE_EXHAUSTED, `cairn: ${maxSnapshots} snapshots are being sent already; retry when one is done`);
+    }
+    this.snapshotsOpen++;
+    const file = `${this.kv.backendPath()}.snapshot-${process.pid}-${++this.snapshotSeq}.tmp`;
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      this.snapshotsOpen--;
+      await fs.promises.rm(file, { force: true });
+    };
+    try {
+      await fs.promises.rm(file, { force: true });
+      await this.kv.copyBackend(file);
+      const { size } = await fs.promises.stat(file);
+      return { path: file, size, release };
+    } catch (err) {
+      await release();
+      throw err;
     }
   }
 

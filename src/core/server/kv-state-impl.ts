@@ -142,6 +142,8 @@ class LmdbKvState implements KvState {
   compactStep(maxRecords: number): boolean { return this.store.compactStep(maxRecords); }
   compactionPending(): boolean { return this.store.compactionPending; }
   flush(): Promise<void> { return this.backend.flush(); }
+  copyBackend(path: string): Promise<void> { return this.backend.copyTo(path, true); }
+  backendPath(): string { return this.backend.path; }
   dbSizeBytes(): number { return this.backend.sizeBytes(); }
   dbSizeInUseBytes(): number { return this.backend.sizeInUseBytes(); }
   close(): Promise<void> { return this.backend.close(); }

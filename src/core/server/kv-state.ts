@@ -63,6 +63,10 @@ export interface KvState {
   /** Physically compacts one bounded step (at most `maxRecords` revisions); true while work is left. */
   compactStep(maxRecords: number): boolean;
   compactionPending(): boolean;
+  /** Writes a consistent, compacted copy of the backend file to `path` (a snapshot; the store keeps serving). */
+  copyBackend(path: string): Promise<void>;
+  /** Where the backend file is (snapshot copies go beside it, on the same disk). */
+  backendPath(): string;
   /** Makes the backend durable (fsync): the WAL below the consistent index may then be released. */
   flush(): Promise<void>;
   hashKV(revision: number): { hash: number; compactRevision: number; hashRevision: number };

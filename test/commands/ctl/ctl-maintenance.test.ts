@@ -168,7 +168,7 @@ describeIf('cairn ctl maintenance vs etcdctl 3.4', () => {
     it.each([['status'], ['restore']])('points snapshot %s to cairn util with a bad-args exit', async (sub) => {
       const r = runCairnCtl(sut.endpoint, ['snapshot', sub, path.join(dir, 'x.db')]);
       expect(r.code).toBe(128);
-      expect(r.stderr).toMatch(new RegExp(`^Error: snapshot ${sub} is not implemented under cairn ctl: .*cairn util snapshot ${sub}.*not implemented yet\\n$`));
+      expect(r.stderr).toMatch(new RegExp(`^Error: snapshot ${sub} is not implemented under cairn ctl: .*cairn util snapshot ${sub}\`, use that\\n$`));
     });
   });
 });

@@ -15,7 +15,7 @@ const flags = [
 ];
 
 export default class CtlSnapshotRestore extends CtlCommand {
-  static override summary = 'Restores an etcd member snapshot to an etcd directory (not implemented yet: offline tools belong to `cairn util snapshot restore`)';
+  static override summary = 'Restores an etcd member snapshot to an etcd directory (offline: use `cairn util snapshot restore`)';
   static override get ctl(): CtlSpec {
     return { path: 'snapshot restore', use: 'restore <filename> [options]', short: CtlSnapshotRestore.summary as string, flags };
   }
@@ -24,6 +24,6 @@ export default class CtlSnapshotRestore extends CtlCommand {
   protected exec(ctx: CtlContext): Promise<void> {
     if (ctx.args.length !== 1) throw new CtlExit(ExitCode.BadArgs, 'snapshot restore requires exactly one argument');
     // writing a data dir is offline work (etcdctl 3.5 moved it to etcdutl); cairn keeps it out of ctl
-    throw new CtlExit(ExitCode.BadArgs, 'snapshot restore is not implemented under cairn ctl: offline tools live under `cairn util snapshot restore`, which is not implemented yet');
+    throw new CtlExit(ExitCode.BadArgs, 'snapshot restore is not implemented under cairn ctl: offline tools live under `cairn util snapshot restore`, use that');
   }
 }

@@ -8,7 +8,7 @@ The items in the lists are hash, revision, total keys, total size.
 `;
 
 export default class CtlSnapshotStatus extends CtlCommand {
-  static override summary = 'Gets backend snapshot status of a given file (not implemented yet: offline tools belong to `cairn util snapshot status`)';
+  static override summary = 'Gets backend snapshot status of a given file (offline: use `cairn util snapshot status`)';
   static override description = long.trim();
   static override get ctl(): CtlSpec {
     return { path: 'snapshot status', use: 'status <filename>', short: CtlSnapshotStatus.summary as string, long, flags: [] };
@@ -17,6 +17,6 @@ export default class CtlSnapshotStatus extends CtlCommand {
   protected exec(ctx: CtlContext): Promise<void> {
     if (ctx.args.length !== 1) throw new CtlExit(ExitCode.BadArgs, 'snapshot status requires exactly one argument');
     // reading a snapshot file is offline work (etcdctl 3.5 moved it to etcdutl); cairn keeps it out of ctl
-    throw new CtlExit(ExitCode.BadArgs, 'snapshot status is not implemented under cairn ctl: offline tools live under `cairn util snapshot status`, which is not implemented yet');
+    throw new CtlExit(ExitCode.BadArgs, 'snapshot status is not implemented under cairn ctl: offline tools live under `cairn util snapshot status`, use that');
   }
 }
