@@ -45,7 +45,21 @@ export interface ServerLimits {
   readonly minLeaseTtlSeconds?: number;
   /** leases found at start run their TTL plus this long (etcd's Promote: the election timeout) */
   readonly leaseExtendMs?: number;
+  /**
+   * the backend size above which writes that add data are refused and NOSPACE is raised (etcd's
+   * --quota-backend-bytes after defaulting: 0 means etcd's 2 GiB default, negative disables it)
+   */
+  readonly quotaBackendBytes?: number;
 }
+
+/** etcd's DefaultQuotaBytes: 2 GiB. */
+export const defaultQuotaBackendBytes = 2 * 1024 * 1024 * 1024;
+/** etcd's quota costs (etcdserver/quota.go): a key-value's overhead and a lease's. */
+const kvOverhead = 256;
+const leaseOverhead = 64;
+const ALARM_NOSPACE = 1;
+/** how stale the size the quota is checked against may be */
+const dbSizeRefreshMs = 50;
 
 /**
  * etcd's minimum lease TTL: 1.5 election timeouts (in heartbeat ticks, cut like etcd's integer arithmetic),
@@ -114,6 +128,10 @@ export class EtcdServer {
   /** the low 48 bits of the next generated lease id (etcd's request id generator: member, time, counter) */
   private leaseIdSuffix: bigint;
   private snapshotsOpen = 0;
+  /** the backend's in-use size, read at most every dbSizeRefreshMs (the quota check needs it per write) */
+  private dbSizeCached = 0;
+  private dbSizeReadAt = 0;
+  private noSpaceProposed = false;
   private snapshotSeq = 0;
   private stopped = false;
   // physical compaction runs in bounded steps between other work; these wait for it to finish
@@ -157,6 +175,7 @@ export class EtcdServer {
     this.lessor = new Lessor({ now: clock });
     this.lessor.recover(this.kv.leases(), this.limits.leaseExtendMs ?? 0);
     this.leaseIdSuffix = (BigInt(clock()) & ((1n << 40n) - 1n)) << 8n;
+    this.refreshDbSize(true);
     this.leaseTimer = setInterval(() => this.revokeExpiredLeases(), leaseRevokeCheckMs);
     this.leaseTimer.unref();
   }
@@ -206,6 +225,8 @@ export class EtcdServer {
   }
 
   async put(req: etcdserverpb.PutRequest, requestBytes: Uint8Array): Promise<PutOut> {
+    // etcd's quota interceptor runs before the request's own checks
+    this.checkQuota(kvOverhead + (req.key?.length ?? 0) + (req.value?.length ?? 0));
     this.kv.validatePut(req);
     const res = await this.propose(2, requestBytes, { put: req });
     if (res.kind !== 'put') throw new Error('apply: put answered with ' + res.kind);
@@ -220,6 +241,7 @@ export class EtcdServer {
   }
 
   async txn(req: etcdserverpb.TxnRequest, requestBytes: Uint8Array): Promise<TxnOut> {
+    this.checkQuota(txnCost(req));
     this.kv.validateTxn(req, this.limits.maxTxnOps);
     if (this.kv.isReadOnlyTxn(req)) {
       // like etcd: a read-only txn is served from the local store after a read barrier, not through the log
@@ -283,6 +305,7 @@ export class EtcdServer {
 
   /** LeaseGrant: the ID is chosen here when the client left it 0, and the TTL raised to the minimum, before proposing. */
   async leaseGrant(req: etcdserverpb.ILeaseGrantRequest): Promise<{ header: HeaderFields; id: bigint; ttl: number }> {
+    this.checkQuota(leaseOverhead);
     let id = toBigInt(req.ID ?? 0);
     while (id === 0n || (toBigInt(req.ID ?? 0) === 0n && this.lessor.has(id))) id = this.nextLeaseId();
     let ttl = toNumber(req.TTL ?? 0);
@@ -339,6 +362,51 @@ export class EtcdServer {
         }
       });
     }
+  }
+
+  // ---- quota and alarms ----
+
+  /**
+   * etcd's quota check before a write is proposed: when the backend plus the write's cost would reach the quota,
+   * NOSPACE is raised (through the log, once) and the write refused with "etcdserver: mvcc: database space exceeded".
+   */
+  private checkQuota(cost: number): void {
+    const quota = this.limits.quotaBackendBytes ?? 0;
+    if (quota < 0 || cost === 0) return;
+    if (this.dbSizeCached + cost < (quota === 0 ? defaultQuotaBackendBytes : quota)) return;
+    if (!this.noSpaceProposed && !this.kv.alarms().some((a) => a.alarm === ALARM_NOSPACE && a.memberId === this.memberId)) {
+      this.noSpaceProposed = true;
+      this.logger.warn('alarm raised', { alarm: 'NOSPACE', from: this.memberId.toString(16), 'db-size-bytes': this.dbSizeCached, 'quota-size-bytes': quota });
+      const bytes = etcdserverpb.AlarmRequest.encode({ action: 1, memberID: longOf(this.memberId, true), alarm: ALARM_NOSPACE }).finish();
+      this.propose(8, bytes, { alarm: etcdserverpb.AlarmRequest.decode(bytes) })
+        .catch((err: unknown) => this.logger.warn('failed to raise the NOSPACE alarm', { error: String(err) }))
+        .finally(() => { this.noSpaceProposed = false; });
+    }
+    raise(Errors.NoSpace);
+  }
+
+  /**
+   * The quota is checked against the pages in use, not the file's high-water mark as etcd does with bbolt: LMDB
+   * reuses freed pages, so after a compaction writes fit again without a defragmentation (which etcd needs to
+   * shrink its file before it can be disarmed for good).
+   */
+  private refreshDbSize(force = false): void {
+    const now = Date.now();
+    if (!force && now - this.dbSizeReadAt < dbSizeRefreshMs) return;
+    this.dbSizeReadAt = now;
+    this.dbSizeCached = this.kv.dbSizeInUseBytes();
+  }
+
+  /** Alarm GET: the raised alarms of one type (NONE: all), from the applied state. */
+  alarms(type = 0): Array<{ memberId: bigint; alarm: number }> {
+    return this.kv.alarms().filter((a) => type === 0 || a.alarm === type);
+  }
+
+  /** Alarm ACTIVATE/DEACTIVATE, through the log as in etcd. */
+  async alarm(req: etcdserverpb.AlarmRequest, requestBytes: Uint8Array): Promise<{ header: HeaderFields; alarms: Array<{ memberId: bigint; alarm: number }> }> {
+    const res = await this.propose(8, requestBytes, { alarm: req });
+    if (res.kind !== 'alarm') throw new Error('apply: alarm answered with ' + res.kind);
+    return { header: this.header(res.revision), alarms: res.alarms };
   }
 
   // ---- snapshots ----
@@ -462,6 +530,7 @@ export class EtcdServer {
       else if (out.result) this.waiters.trigger(id, out.result);
     }
     this.consensus.applied(entries[entries.length - 1].index);
+    this.refreshDbSize();
     this.scheduleCompaction();
     this.maybeFlush(entries.length);
   }
@@ -472,6 +541,16 @@ export class EtcdServer {
     const local = this.localRequests.get(toNumber(req.id));
     return local ?? req;
   }
+}
+
+/** etcd's costTxn: the puts directly in the larger branch (nested txns cost nothing). */
+function txnCost(r: etcdserverpb.ITxnRequest): number {
+  const cost = (ops: etcdserverpb.IRequestOp[] | null | undefined) => {
+    let n = 0;
+    for (const op of ops ?? []) if (op.requestPut) n += kvOverhead + (op.requestPut.key?.length ?? 0) + (op.requestPut.value?.length ?? 0);
+    return n;
+  };
+  return Math.max(cost(r.success), cost(r.failure));
 }
 
 /** InternalRequest bytes: field 1 (id, varint) then `field` (length-delimited) holding `payload` as it is. */

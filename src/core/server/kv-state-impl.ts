@@ -1,6 +1,8 @@
 // KvState over the LMDB-backed MVCC store and etcd's apply semantics (storage/, server/apply/).
 import { openStorage, mapSizeForQuota } from '../storage';
-import type { MvccStore, KvWriter, LeaseRecord } from '../storage/mvcc';
+import type { AlarmRecord, MvccStore, KvWriter, LeaseRecord } from '../storage/mvcc';
+import { Errors, raise } from '../errors';
+import { toBigUint } from '../api/proto';
 import type { Backend } from '../storage/backend';
 import * as apply from './apply';
 import type { ResponseOpResult, TxnResult } from './apply';
@@ -29,14 +31,20 @@ function txnResult(r: TxnResult): Extract<ApplyResult, { kind: 'txn' }> {
   return { kind: 'txn', revision: r.revision, succeeded: r.succeeded, responses: r.responses.map(opOut) };
 }
 
-/** Puts and txns check their lease against the entry's own writer (grants earlier in the batch count). */
-class LeaseContext implements apply.ApplyContext {
+const NOSPACE = 1;
+
+/**
+ * What applying an entry needs beyond its writer: lease existence (against the entry's own writer, so grants
+ * earlier in the batch count) and whether a NOSPACE alarm is raised (etcd's capped applier: puts, txns that
+ * put and lease grants are refused until it is disarmed).
+ */
+class ApplyEnv implements apply.ApplyContext {
   w: KvWriter | null = null;
+  capped = false;
   leaseExists(id: bigint): boolean {
     return this.w !== null && this.w.leaseExists(id);
   }
 }
-const leaseContext = new LeaseContext();
 
 /**
  * The smallest TTL apply grants. The proposer already raised the TTL to etcd's minimum for its election timeout
@@ -44,24 +52,35 @@ const leaseContext = new LeaseContext();
  */
 const applyMinLeaseTtl = 1;
 
+/** etcd's quota cost: only a txn's own puts count (not those of nested txns), the larger branch. */
+function txnPuts(r: etcdserverpb.ITxnRequest): boolean {
+  return (r.success ?? []).some((op) => op.requestPut) || (r.failure ?? []).some((op) => op.requestPut);
+}
+
 /** Applies one decoded request to the entry's writer. */
-function applyRequest(w: KvWriter, req: cairnpb.IInternalRequest | null): ApplyResult | undefined {
+function applyRequest(w: KvWriter, arg: { req: cairnpb.IInternalRequest | null; env: ApplyEnv }): ApplyResult | undefined {
+  const { req, env } = arg;
   if (!req) return undefined;
-  leaseContext.w = w;
+  env.w = w;
   if (req.put) {
-    const r = apply.put(w, req.put, leaseContext);
+    if (env.capped) raise(Errors.NoSpace);
+    const r = apply.put(w, req.put, env);
     return { kind: 'put', revision: r.revision, prevKv: r.prevKv };
   }
   if (req.deleteRange) {
     const r = apply.deleteRange(w, req.deleteRange);
     return { kind: 'deleteRange', revision: r.revision, deleted: r.deleted, prevKvs: r.prevKvs };
   }
-  if (req.txn) return txnResult(apply.txn(w, req.txn, leaseContext));
+  if (req.txn) {
+    if (env.capped && txnPuts(req.txn)) raise(Errors.NoSpace);
+    return txnResult(apply.txn(w, req.txn, env));
+  }
   if (req.compaction) {
     const r = apply.compact(w, req.compaction);
     return { kind: 'compaction', revision: r.revision };
   }
   if (req.leaseGrant) {
+    if (env.capped) raise(Errors.NoSpace);
     const r = apply.leaseGrant(w, req.leaseGrant, applyMinLeaseTtl);
     return { kind: 'leaseGrant', revision: r.revision, id: r.id, ttl: r.ttl };
   }
@@ -69,14 +88,36 @@ function applyRequest(w: KvWriter, req: cairnpb.IInternalRequest | null): ApplyR
     const r = apply.leaseRevoke(w, req.leaseRevoke);
     return { kind: 'leaseRevoke', revision: r.revision, id: r.id };
   }
-  return undefined; // a request kind this version does not apply (alarms before their issue): no change
+  if (req.alarm) {
+    const a = req.alarm;
+    const memberId = toBigUint(a.memberID);
+    const type = a.alarm ?? 0;
+    const ACTIVATE = 1;
+    const DEACTIVATE = 2;
+    const alarms: AlarmRecord[] = [];
+    if (a.action === ACTIVATE && type !== 0) {
+      // etcd answers with the alarm whether it was raised now or before
+      w.alarmActivate(memberId, type);
+      alarms.push({ memberId, alarm: type });
+      if (type === NOSPACE) env.capped = true;
+    } else if (a.action === DEACTIVATE) {
+      if (w.alarmDeactivate(memberId, type)) alarms.push({ memberId, alarm: type });
+      if (type === NOSPACE) env.capped = w.alarmRaised(NOSPACE);
+    }
+    return { kind: 'alarm', revision: w.revision, alarms };
+  }
+  return undefined; // a request kind this version does not apply: no change
 }
 
 class LmdbKvState implements KvState {
+  private readonly env = new ApplyEnv();
+
   constructor(
     private readonly backend: Backend,
     private readonly store: MvccStore,
-  ) {}
+  ) {
+    this.env.capped = store.alarms().some((a) => a.alarm === NOSPACE);
+  }
 
   consistentIndex(): number { return this.store.consistentIndex; }
   currentRevision(): number { return this.store.currentRevision; }
@@ -100,6 +141,10 @@ class LmdbKvState implements KvState {
 
   setEventPrevKv(on: boolean): void {
     this.store.eventPrevKv = on;
+  }
+
+  alarms(): AlarmRecord[] {
+    return this.store.alarms();
   }
 
   leases(): LeaseRecord[] {
@@ -126,7 +171,7 @@ class LmdbKvState implements KvState {
     return this.store.writeBatch((b) => {
       const out: ApplyOutcome[] = [];
       for (const e of batch) {
-        const o = b.apply(e, applyRequest, e.req);
+        const o = b.apply(e, applyRequest, { req: e.req, env: this.env });
         if (o === null) out.push({ revision: this.store.currentRevision, events: [] }); // applied before (replay)
         else out.push({ revision: o.revision, events: o.events, result: o.result, error: o.error });
       }

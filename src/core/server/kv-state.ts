@@ -3,7 +3,7 @@
 import type { cairnpb, etcdserverpb } from '../api/proto';
 import type { EncodedKvsOut, KvsPieces, OpOut } from '../api/grpc/wire';
 import type { EtcdError } from '../errors';
-import type { LeaseRecord, MvccEvent } from '../storage/mvcc';
+import type { AlarmRecord, LeaseRecord, MvccEvent } from '../storage/mvcc';
 import type { RangeStreamCursor } from './apply';
 
 /** One applied change, as the watch layer needs it (key, encoded KeyValue, previous KeyValue, revision). */
@@ -15,7 +15,8 @@ export type ApplyResult =
   | { kind: 'txn'; revision: number; succeeded: boolean; responses: OpOut[] }
   | { kind: 'compaction'; revision: number }
   | { kind: 'leaseGrant'; revision: number; id: bigint; ttl: number }
-  | { kind: 'leaseRevoke'; revision: number; id: bigint };
+  | { kind: 'leaseRevoke'; revision: number; id: bigint }
+  | { kind: 'alarm'; revision: number; alarms: AlarmRecord[] };
 
 /** The outcome of one committed entry: the store revision after it, its events, and its answer or error. */
 export interface ApplyOutcome {
@@ -51,6 +52,8 @@ export interface KvState {
   readEvents(fromRevision: number, limit: number, withPrevKv: boolean, fromSub: number): AppliedEvent[];
   /** Whether applied events carry the changed key's previous KeyValue (for prev_kv watchers). */
   setEventPrevKv(on: boolean): void;
+  /** Every raised alarm. */
+  alarms(): AlarmRecord[];
   /** Every stored lease (the lessor reads them at start). */
   leases(): LeaseRecord[];
   /** The keys attached to a lease, in key order. */

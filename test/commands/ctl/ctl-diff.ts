@@ -106,7 +106,7 @@ export interface EtcdMember {
  * `sutIsCairn` the second is `cairn server` under the same flags (the suite then compares etcdctl on etcd with
  * cairn ctl on cairn).
  */
-export async function startTwinEtcd(opts: { sutIsCairn?: boolean } = {}): Promise<[EtcdMember, EtcdMember]> {
+export async function startTwinEtcd(opts: { sutIsCairn?: boolean; extraArgs?: readonly string[] } = {}): Promise<[EtcdMember, EtcdMember]> {
   const peerPort = await freePort();
   const clientPorts = [await freePort(), await freePort()];
   const otherPeerPort = await freePort();
@@ -121,6 +121,7 @@ export async function startTwinEtcd(opts: { sutIsCairn?: boolean } = {}): Promis
       '--listen-client-urls', `http://127.0.0.1:${clientPorts[i]}`, '--advertise-client-urls', advertisedClient,
       '--listen-peer-urls', `http://127.0.0.1:${i === 0 ? peerPort : otherPeerPort}`,
       '--initial-advertise-peer-urls', peerUrl, '--initial-cluster', `t=${peerUrl}`,
+      ...(opts.extraArgs ?? []),
     ];
     const proc = i === 1 && opts.sutIsCairn === true
       ? spawn(process.execPath, [RUN_JS, 'server', ...args], { cwd: dir, stdio: ['ignore', log, log] })

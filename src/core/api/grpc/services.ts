@@ -247,6 +247,8 @@ export function registerServices(reg: ServiceRegistry, server: EtcdServer): void
       raftAppliedIndex: s.raftAppliedIndex,
       dbSizeInUse: s.dbSizeInUse,
       isLearner: s.isLearner,
+      // etcd lists each raised alarm as gogoproto's text of the AlarmMember
+      errors: server.alarms().map((a) => `memberID:${a.memberId} alarm:${etcdserverpb.AlarmType[a.alarm] ?? a.alarm} `),
     });
   });
   reg.addUnaryFramed(M + 'HashKV', (b) => {
@@ -259,13 +261,14 @@ export function registerServices(reg: ServiceRegistry, server: EtcdServer): void
       hashRevision: h.hashRevision,
     });
   });
-  reg.addUnaryFramed(M + 'Alarm', (b) => {
+  reg.addUnaryFramed(M + 'Alarm', async (b) => {
     const req = decode('.etcdserverpb.AlarmRequest', (x) => etcdserverpb.AlarmRequest.decode(x), b);
-    if (req.action !== etcdserverpb.AlarmRequest.AlarmAction.GET) {
-      throw notYet('Maintenance.Alarm ACTIVATE/DEACTIVATE', 'alarms arrive with the quota and corruption-check issue');
+    const members = (alarms: Array<{ memberId: bigint; alarm: number }>) => alarms.map((a) => ({ memberID: longOf(a.memberId, true), alarm: a.alarm }));
+    if (req.action === etcdserverpb.AlarmRequest.AlarmAction.GET) {
+      return frameOf(etcdserverpb.AlarmResponse, { header: headerObject(server.header(server.currentRevision()), server), alarms: members(server.alarms(req.alarm)) });
     }
-    // no alarm is ever raised yet (quota and corruption checks are not enforced): the list is truly empty
-    return frameOf(etcdserverpb.AlarmResponse, { header: headerObject(server.header(server.status().header.revision), server), alarms: [] });
+    const out = await server.alarm(req, b);
+    return frameOf(etcdserverpb.AlarmResponse, { header: headerObject(out.header, server), alarms: members(out.alarms) });
   });
   reg.addServerStream(M + 'Snapshot', async (b, call) => {
     decode('.etcdserverpb.SnapshotRequest', (x) => etcdserverpb.SnapshotRequest.decode(x), b);

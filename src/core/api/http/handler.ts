@@ -5,8 +5,11 @@ import type * as http2 from 'node:http2';
 export interface HttpTarget {
   readonly version: string;
   readonly clusterVersion: string;
-  /** true when the member can serve a linearizable read now (it has a leader and is not stopping) */
-  healthy(): boolean;
+  /**
+   * true when the member can serve a linearizable read now (it has a leader, is not stopping) and no alarm is
+   * raised but those named in `excludeAlarms` (etcd's /health?exclude=NOSPACE)
+   */
+  healthy(excludeAlarms?: ReadonlySet<string>): boolean;
 }
 
 function send(res: http2.Http2ServerResponse, status: number, body: string, type = 'application/json'): void {
@@ -20,8 +23,12 @@ export function httpHandler(target: HttpTarget): (req: http2.Http2ServerRequest,
     const pathname = url.split('?')[0];
     switch (pathname) {
       case '/health': {
-        const ok = target.healthy();
-        return send(res, ok ? 200 : 503, JSON.stringify({ health: ok ? 'true' : 'false' }));
+        const exclude = new Set(new URLSearchParams(url.slice(pathname.length + 1)).getAll('exclude'));
+        // Go sniffs the JSON etcd writes without a content type as text/plain
+        if (target.healthy(exclude)) return send(res, 200, JSON.stringify({ health: 'true' }), 'text/plain; charset=utf-8');
+        // etcd answers an unhealthy member with Go's http.Error: plain text, a newline after the JSON
+        res.setHeader('x-content-type-options', 'nosniff');
+        return send(res, 503, `${JSON.stringify({ health: 'false' })}\n`, 'text/plain; charset=utf-8');
       }
       case '/livez':
         return send(res, 200, 'ok', 'text/plain; charset=utf-8');

@@ -14,3 +14,4 @@ export { compactionBatchRecords } from './compaction';
 export { crc32cUpdate } from './crc32c';
 export { maxKeyBytes } from './record';
 export type { LeaseRecord } from './lease-index';
+export type { AlarmRecord } from './alarm-store';

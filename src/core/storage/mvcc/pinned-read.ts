@@ -19,6 +19,7 @@ export class PinnedRead implements KvReader {
       keys: buckets.keys.pinned(snapshot),
       tombstones: buckets.tombstones.pinned(snapshot),
       lease: buckets.lease.pinned(snapshot),
+      alarm: buckets.alarm.pinned(snapshot),
     }, maxKeyBytes);
   }
 

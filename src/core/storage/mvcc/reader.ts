@@ -18,6 +18,8 @@ export interface MvccBuckets {
   readonly tombstones: Bucket;
   /** lease records and the lease → keys index (lease-index.ts) */
   readonly lease: Bucket;
+  /** raised alarms (alarm-store.ts) */
+  readonly alarm: Bucket;
 }
 
 export class MvccReader {

@@ -12,6 +12,7 @@ import { decodeKeyValue, encodeDeletedKeyValue } from './key-value-codec';
 import type { RangeEnd } from './key-range';
 import { PinnedRead } from './pinned-read';
 import { attachedKeys, leaseRecord, leaseRecords, type LeaseRecord } from './lease-index';
+import { alarmRecords, type AlarmRecord } from './alarm-store';
 import { copyPayload, MvccReader, type EncodedRange, type MvccBuckets } from './reader';
 import {
   hasPrevRecord, isTombstoneRecord, maxKeyBytes, recordHeaderBytes, recordPrevMain, recordPrevSub, revisionKey, revisionMainOf, revisionSubOf,
@@ -135,6 +136,7 @@ export class MvccStore implements KvReader {
       keys: backend.bucket(Buckets.keys),
       tombstones: backend.bucket(Buckets.tombstones),
       lease: backend.bucket(Buckets.lease),
+      alarm: backend.bucket(Buckets.alarm),
     };
     this.reader = new MvccReader(this.buckets, backend.maxKeyBytes);
     this.snapshotFn = () => backend.snapshot();
@@ -203,6 +205,11 @@ export class MvccStore implements KvReader {
    * The store as it is now, pinned until the PinnedRead is closed: for reads spanning event-loop turns
    * (RangeStream). Writes and compactions after this call do not change what it reads.
    */
+  /** Every raised alarm. */
+  alarms(): AlarmRecord[] {
+    return alarmRecords(this.buckets.alarm);
+  }
+
   /** Every stored lease (read at start by the lessor; leases are few next to keys). */
   leases(): LeaseRecord[] {
     assert(!this.inBatch, 'mvcc: store read inside a write batch');

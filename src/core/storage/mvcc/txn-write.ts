@@ -7,6 +7,7 @@ import type { BackendWriteTxn } from '../backend';
 import { encodeDeletedKeyValue, keyValueSize, writeKeyValue } from './key-value-codec';
 import { scanBoundsOf, type RangeEnd } from './key-range';
 import type { MvccReader } from './reader';
+import { activateAlarm, alarmRecords, deactivateAlarm } from './alarm-store';
 import { attachKey, attachedKeys, detachKey, leaseRecord, putLeaseRecord, removeLeaseRecord } from './lease-index';
 import {
   keyPointerBytes, maxKeyBytes, maxSubRevision, pointerCreateRevision, pointerLease, pointerMain, pointerSub, pointerVersion, recordHeaderBytes,
@@ -184,6 +185,19 @@ export class TxnWrite implements KvWriter {
     const w = this.active();
     const r = leaseRecord(this.reader.buckets.lease, id);
     if (r !== undefined) putLeaseRecord(w, this.reader.buckets.lease, id, r.ttl, remainingTtl);
+  }
+
+  alarmActivate(memberId: bigint, alarm: number): boolean {
+    return activateAlarm(this.active(), this.reader.buckets.alarm, memberId, alarm);
+  }
+
+  alarmRaised(alarm: number): boolean {
+    this.active();
+    return alarmRecords(this.reader.buckets.alarm).some((a) => a.alarm === alarm);
+  }
+
+  alarmDeactivate(memberId: bigint, alarm: number): boolean {
+    return deactivateAlarm(this.active(), this.reader.buckets.alarm, memberId, alarm);
   }
 
   compact(revision: number): void {

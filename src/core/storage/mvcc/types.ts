@@ -89,6 +89,12 @@ export interface KvWriter extends KvReader {
   leaseRevoke(id: bigint): boolean;
   /** Stores the TTL a lease has left (etcd's lease checkpoint); nothing when it does not exist. */
   leaseCheckpoint(id: bigint, remainingTtl: number): void;
+  /** Raises an alarm (false: raised already). Not a key change. */
+  alarmActivate(memberId: bigint, alarm: number): boolean;
+  /** Whether any member has raised this alarm (this write's changes included). */
+  alarmRaised(alarm: number): boolean;
+  /** Clears an alarm (false: it was not raised). */
+  alarmDeactivate(memberId: bigint, alarm: number): boolean;
   /** Sets the compact revision (Errors.Compacted if not above it, Errors.FutureRev if above current). */
   compact(revision: number): void;
 }
