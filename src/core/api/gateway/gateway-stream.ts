@@ -274,7 +274,7 @@ class GatewayCall implements BidiCall, CallContext {
     }
     if (!ok) this.behind = true;
     if (this.behind) {
-      this.queuedBytes += line.length;
+      this.queuedBytes += Buffer.byteLength(line);
       if (this.queuedBytes > this.limits.maxBufferedBytes) {
         // a client that does not read: drop its connection rather than queue without end
         this.cancel(new GrpcError(GrpcCode.RESOURCE_EXHAUSTED,
