@@ -13,9 +13,9 @@ import type { MemberInfo } from './etcd-server';
 import { SingleNodeConsensus, SINGLE_NODE_DEFAULTS } from './single-node';
 import { idToHex } from './ids';
 import { EtcdError, GrpcCode } from '../errors';
-import { createGatewayHandler, type GrpcInvoke } from '../api/gateway';
+import { createGatewayHandler, serverStreamAsBidi, type GrpcInvoke, type GrpcStreamInvoke } from '../api/gateway';
 import type { ServiceRegistry } from '../api/grpc/services';
-import type { HttpFallback } from '../api/transport';
+import type { BidiHandler, HttpFallback } from '../api/transport';
 import { Wal } from '../wal';
 import { etcdserverpb } from '../api/proto';
 import { startPeriodicCompactor, startRevisionCompactor, type Compactor, type CompactorHost } from './auto-compactor';
@@ -136,13 +136,15 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
     maxConcurrentStreams: cfg.maxConcurrentStreams,
     logger: log,
   });
-  // every unary handler is also reachable from the /v3/* JSON gateway, which calls it like the gRPC transport
+  // every handler is also reachable from the /v3/* JSON gateway, which calls it like the gRPC transport: unary
+  // ones with the request bytes, streaming ones with a call of its own (server-streaming ones as bidi)
   const unary = new Map<string, Parameters<ServiceRegistry['addUnaryFramed']>[1]>();
+  const streaming = new Map<string, BidiHandler>();
   const unimplemented = new Map<string, string>();
   registerServices({
     addUnaryFramed: (path, h) => { grpc.addUnaryFramed(path, h); unary.set(path, h); },
-    addServerStream: (path, h) => grpc.addServerStream(path, h), // gRPC only: etcd maps no streaming RPC but Watch to /v3/*
-    addBidi: (path, h) => grpc.addBidi(path, h),
+    addServerStream: (path, h) => { grpc.addServerStream(path, h); streaming.set(path, serverStreamAsBidi(h)); },
+    addBidi: (path, h) => { grpc.addBidi(path, h); streaming.set(path, h); },
     addUnimplemented: (path, m) => { grpc.addUnimplemented(path, m); unimplemented.set(path, m); },
   }, server);
   const maxRecv = cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES;
@@ -156,7 +158,12 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
     }
     throw new EtcdError(GrpcCode.UNIMPLEMENTED, unimplemented.get(path) ?? `unknown method ${path}`);
   };
-  const gateway = cfg.enableGrpcGateway ? createGatewayHandler(invoke, { maxRequestBytes: cfg.maxRequestBytes }) : null;
+  const invokeStream: GrpcStreamInvoke = (path, call) => {
+    const h = streaming.get(path);
+    if (h === undefined) throw new EtcdError(GrpcCode.UNIMPLEMENTED, unimplemented.get(path) ?? `unknown method ${path}`);
+    h(call);
+  };
+  const gateway = cfg.enableGrpcGateway ? createGatewayHandler(invoke, { maxRequestBytes: cfg.maxRequestBytes, invokeStream }) : null;
   const plain: HttpFallback = httpHandler({
     version: ETCD_API_VERSION,
     clusterVersion: ETCD_CLUSTER_VERSION,

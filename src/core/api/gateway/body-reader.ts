@@ -17,6 +17,11 @@ export function bodyTooLarge(limitBytes: number): GatewayError {
   return new GatewayError(GrpcCode.RESOURCE_EXHAUSTED, `gateway: request body is larger than the limit of ${limitBytes} bytes`);
 }
 
+/** One JSON request of a streamed body (watch, keepalive) over the limit a whole unary body has. */
+export function valueTooLarge(limitBytes: number): GatewayError {
+  return new GatewayError(GrpcCode.RESOURCE_EXHAUSTED, `gateway: a request in the body is larger than the limit of ${limitBytes} bytes`);
+}
+
 export function readBody(req: HttpRequest, limitBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);

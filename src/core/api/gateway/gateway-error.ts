@@ -57,3 +57,36 @@ export function statusOf(err: unknown): { code: number; message: string } {
   }
   return { code: GrpcCode.UNKNOWN, message: String(err) };
 }
+
+/** Go's http.StatusText for the statuses httpStatusFromCode gives. */
+const statusTexts: ReadonlyMap<number, string> = new Map([
+  [200, 'OK'],
+  [400, 'Bad Request'],
+  [401, 'Unauthorized'],
+  [403, 'Forbidden'],
+  [404, 'Not Found'],
+  [408, 'Request Timeout'],
+  [409, 'Conflict'],
+  [412, 'Precondition Failed'],
+  [429, 'Too Many Requests'],
+  [500, 'Internal Server Error'],
+  [501, 'Not Implemented'],
+  [503, 'Service Unavailable'],
+  [504, 'Gateway Timeout'],
+]);
+
+/**
+ * The last line of a stream that ends with an error, as etcd 3.4's gateway writes it (grpc-gateway v1
+ * ForwardResponseStream: {"error": StreamError} through the JSONPb marshaler, so empty fields are left out,
+ * and no delimiter after it):
+ * {"error":{"grpc_code":12,"http_code":501,"message":"…","http_status":"Not Implemented"}}
+ */
+export function streamErrorChunk(code: number, message: string): string {
+  const http = httpStatusFromCode(code);
+  const parts: string[] = [];
+  if (code !== 0) parts.push(`"grpc_code":${code}`);
+  parts.push(`"http_code":${http}`);
+  if (message !== '') parts.push(`"message":${goJsonString(message)}`);
+  parts.push(`"http_status":${goJsonString(statusTexts.get(http) ?? '')}`);
+  return `{"error":{${parts.join(',')}}}`;
+}

@@ -3,19 +3,22 @@
 // response or error is written as etcd 3.4 writes it. What happens around the gateway in etcd is mirrored
 // where it concerns /v3 paths: /v3beta/ is rewritten to /v3/, OPTIONS answers 200 empty, "/v3" redirects to
 // "/v3/", unknown paths are "Not Found", other methods "Method Not Allowed" (grpc-gateway's plain-text errors).
-// Streaming RPCs (watch, lease keepalive, snapshot, election observe) answer UNIMPLEMENTED for now.
+// Streaming RPCs (watch, lease keepalive, snapshot, election observe) go to gateway-stream.ts.
 import assert from 'node:assert';
 import { GrpcCode } from '../../errors';
+import { defaultMaxBufferedBytesPerStream } from '../transport';
 import type { HttpRequest, HttpResponse } from '../transport';
 import { ClientGoneError, readBody } from './body-reader';
-import { GatewayError, errorBody, httpStatusFromCode, statusOf } from './gateway-error';
+import { GatewayError, statusOf } from './gateway-error';
+import { decodeFrame, encodeRequest, jsonHeaders as json, metadataOf, plainTextHeaders as plainText, send, sendError } from './gateway-io';
+import type { GatewayMetadata } from './gateway-io';
 import { gatewaySchema } from './gateway-schema';
 import type { GatewaySchema, RouteSchema } from './gateway-schema';
-import { messageFromBody } from './json-to-message';
+import { serveStream } from './gateway-stream';
+import type { GrpcStreamInvoke } from './gateway-stream';
 import { messageToJson } from './message-to-json';
 
-/** gRPC metadata the gateway forwards: `authorization`, and `Grpc-Metadata-<key>` headers as `<key>`. */
-export type GatewayMetadata = Readonly<Record<string, string>>;
+export type { GatewayMetadata };
 
 /**
  * Calls one unary gRPC method with the encoded request message. Resolves to the response as a gRPC frame
@@ -26,6 +29,10 @@ export type GrpcInvoke = (grpcPath: string, request: Buffer, metadata?: GatewayM
 export interface GatewayOptions {
   /** the server's --max-request-bytes (default etcd's 1.5 MiB); the body limit is derived from it */
   readonly maxRequestBytes?: number;
+  /** opens streaming calls (watch, lease keepalive, ...); without it they answer UNIMPLEMENTED */
+  readonly invokeStream?: GrpcStreamInvoke;
+  /** response bytes a streaming call may queue for a slow client before it is cancelled (default 64 MiB) */
+  readonly maxBufferedBytesPerStream?: number;
   /** schema to use instead of the one read from the repository's protos (tests) */
   readonly schema?: GatewaySchema;
 }
@@ -37,7 +44,6 @@ export const grpcOverheadBytes = 512 * 1024;
 /** Room for field names, punctuation and whitespace around the base64 in a JSON body. */
 export const jsonOverheadBytes = 64 * 1024;
 const base64Expansion = 4 / 3;
-const framePrefixBytes = 5;
 
 /** The largest JSON body accepted: a largest gRPC request message written out as base64 JSON. */
 export function maxBodyBytesFor(maxRequestBytes: number): number {
@@ -60,73 +66,8 @@ function targetOf(url: string): Target | null {
   return path.startsWith('/v3/') ? { kind: 'route', path } : null;
 }
 
-/** The response API both node:http and node:http2 compat responses offer, as the gateway uses it. */
-interface Response {
-  readonly headersSent: boolean;
-  readonly writableEnded: boolean;
-  writeHead(status: number, headers: Record<string, string>): unknown;
-  end(body?: Buffer): unknown;
-}
-
-function send(req: HttpRequest, res: HttpResponse, status: number, headers: Record<string, string>, body: string): void {
-  const r = res as unknown as Response;
-  if (r.headersSent || r.writableEnded) return;
-  const b = Buffer.from(body, 'utf8');
-  try {
-    r.writeHead(status, { ...headers, 'content-length': String(b.length) });
-    r.end(req.method === 'HEAD' ? undefined : b);
-  } catch {
-    // a header node refuses (e.g. a Location built from a strange URL): the exchange cannot be answered
-    res.destroy();
-  }
-}
-
 const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
 const htmlEscape = (s: string): string => s.replace(/[&<>"']/g, (c) => htmlEscapes[c]);
-
-const plainText = { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' };
-const json = { 'content-type': 'application/json' };
-
-function sendError(req: HttpRequest, res: HttpResponse, code: number, message: string, close = false): void {
-  // HTTP/2 forbids connection-specific headers
-  const extra: Record<string, string> = close && req.httpVersionMajor === 1 ? { connection: 'close' } : {};
-  send(req, res, httpStatusFromCode(code), { ...json, ...extra }, errorBody(code, message));
-}
-
-function metadataOf(req: HttpRequest): GatewayMetadata {
-  const md: Record<string, string> = {};
-  const prefix = 'grpc-metadata-';
-  for (const [name, value] of Object.entries(req.headers)) {
-    const v = Array.isArray(value) ? value[0] : value;
-    if (typeof v !== 'string') continue;
-    if (name === 'authorization') md.authorization = v;
-    else if (name.startsWith(prefix) && name.length > prefix.length) md[name.slice(prefix.length)] = v;
-  }
-  return md;
-}
-
-function decodeFrame(frame: Uint8Array, route: RouteSchema): object {
-  const length = frame.length >= framePrefixBytes ? ((frame[1] << 24) >>> 0) + (frame[2] << 16) + (frame[3] << 8) + frame[4] : -1;
-  if (frame[0] !== 0 || length !== frame.length - framePrefixBytes) {
-    throw new GatewayError(GrpcCode.INTERNAL, `gateway: malformed gRPC response frame from ${route.grpcPath}`);
-  }
-  try {
-    return route.responseCodec.decode(frame.subarray(framePrefixBytes));
-  } catch (err) {
-    throw new GatewayError(GrpcCode.INTERNAL, `grpc: failed to unmarshal the received message ${(err as Error).message}`);
-  }
-}
-
-function encodeRequest(route: RouteSchema, body: Buffer): Buffer {
-  const message = messageFromBody(body, route.request);
-  let bytes: Uint8Array;
-  try {
-    bytes = route.requestCodec.encode(message).finish();
-  } catch (err) {
-    throw new GatewayError(GrpcCode.INVALID_ARGUMENT, `gateway: cannot encode the request: ${(err as Error).message}`);
-  }
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-}
 
 /**
  * The gateway as a request handler: returns true when it took the request (its path is /v3, /v3/… or
@@ -137,6 +78,15 @@ export function createGatewayHandler(invoke: GrpcInvoke, opts: GatewayOptions = 
   const maxRequestBytes = opts.maxRequestBytes ?? defaultMaxRequestBytes;
   assert(Number.isInteger(maxRequestBytes) && maxRequestBytes > 0, `gateway: bad maxRequestBytes ${maxRequestBytes}`);
   const limitBytes = maxBodyBytesFor(maxRequestBytes);
+  const invokeStream: GrpcStreamInvoke = opts.invokeStream ?? ((path) => {
+    throw new GatewayError(GrpcCode.UNIMPLEMENTED, `unknown method ${path}`);
+  });
+  const streamLimits = {
+    valueLimitBytes: limitBytes,
+    maxRecvBytes: maxRequestBytes + grpcOverheadBytes,
+    maxBufferedBytes: opts.maxBufferedBytesPerStream ?? defaultMaxBufferedBytesPerStream,
+  };
+  assert(streamLimits.maxBufferedBytes > 0, 'gateway: maxBufferedBytesPerStream must be positive');
 
   const serve = (route: RouteSchema, req: HttpRequest, res: HttpResponse): void => {
     readBody(req, limitBytes)
@@ -171,9 +121,7 @@ export function createGatewayHandler(invoke: GrpcInvoke, opts: GatewayOptions = 
       } else if (req.method !== 'POST') {
         send(req, res, 405, plainText, 'Method Not Allowed\n');
       } else if (route.streaming) {
-        req.resume();
-        sendError(req, res, GrpcCode.UNIMPLEMENTED,
-          `gateway: ${target.path} is a streaming RPC (${route.grpcPath}); the streaming JSON gateway is not implemented yet, use gRPC`);
+        serveStream(route, req, res, invokeStream, streamLimits);
       } else {
         serve(route, req, res);
       }

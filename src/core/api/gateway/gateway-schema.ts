@@ -52,8 +52,10 @@ export interface StaticCodec {
 export interface RouteSchema {
   readonly httpPath: string;
   readonly grpcPath: string;
-  /** client or server streaming: not served by the unary gateway */
+  /** client or server streaming: served by the streaming gateway (one JSON line per response) */
   readonly streaming: boolean;
+  /** client streaming (Watch, LeaseKeepAlive): the body is a stream of JSON requests */
+  readonly requestStream: boolean;
   readonly request: MessageSchema;
   readonly response: MessageSchema;
   readonly requestCodec: StaticCodec;
@@ -170,6 +172,7 @@ export function loadGatewaySchema(protoDir: string = defaultProtoDir): GatewaySc
       httpPath,
       grpcPath,
       streaming: m.requestStream === true || m.responseStream === true,
+      requestStream: m.requestStream === true,
       request,
       response,
       requestCodec: staticCodec(request.fullName),

@@ -76,6 +76,11 @@ class Reader {
     return this.value();
   }
 
+  /** Where the reader stands: after `first()`, the offset just past the value. */
+  get offset(): number {
+    return this.pos;
+  }
+
   whole(): JsonValue {
     const v = this.value();
     this.skipSpace();
@@ -275,6 +280,16 @@ function unescape(raw: Buffer): Buffer {
 /** json.Decoder.Decode: the body's first JSON value, or null for an empty/whitespace body. */
 export function readFirstValue(body: Buffer): JsonValue | null {
   return new Reader(body, 'decoder').first();
+}
+
+/**
+ * json.Decoder.Decode on a stream: the first value of `buf` and the offset just past it (what follows is the
+ * next value's), or a null value when `buf` holds only whitespace. Syntax errors are thrown as Go words them.
+ */
+export function readNextValue(buf: Buffer): { readonly value: JsonValue | null; readonly end: number } {
+  const r = new Reader(buf, 'decoder');
+  const value = r.first();
+  return { value, end: r.offset };
 }
 
 /** json.Unmarshal's syntax check and parse of a whole input. */

@@ -43,6 +43,11 @@ export function messageFromBody(body: Buffer, schema: MessageSchema): MessageObj
     if (err instanceof JsonSyntaxError) throw invalid(err.message);
     throw err;
   }
+  return messageFromValue(v, schema);
+}
+
+/** A JSON value already read (from a stream of them) as a message of `schema` ({} for `null`). */
+export function messageFromValue(v: JsonValue | null, schema: MessageSchema): MessageObject {
   return v === null || v.kind === 'null' ? {} : messageFromJson(v, schema, 0);
 }
 

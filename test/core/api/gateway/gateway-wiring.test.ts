@@ -4,11 +4,12 @@
 import * as grpc from '@grpc/grpc-js';
 import * as http2 from 'node:http2';
 import Long from 'long';
-import { createGatewayHandler } from '../../../../src/core/api/gateway';
-import type { GrpcInvoke } from '../../../../src/core/api/gateway';
+import { createGatewayHandler, serverStreamAsBidi } from '../../../../src/core/api/gateway';
+import type { GrpcInvoke, GrpcStreamInvoke } from '../../../../src/core/api/gateway';
 import type { ServiceRegistry } from '../../../../src/core/api/grpc/services';
 import { etcdserverpb } from '../../../../src/core/api/proto';
 import { GrpcServer, joinFrameStream } from '../../../../src/core/api/transport';
+import type { BidiHandler } from '../../../../src/core/api/transport';
 import { EtcdError, GrpcCode, notYet } from '../../../../src/core/errors';
 
 type FramedHandler = Parameters<ServiceRegistry['addUnaryFramed']>[1];
@@ -21,16 +22,23 @@ function frameOf(message: Uint8Array): Buffer {
 }
 
 /** Registers on the transport and keeps the handlers for the gateway's in-process calls. */
-function teeRegistry(server: GrpcServer): { registry: ServiceRegistry; invoke: GrpcInvoke } {
+function teeRegistry(server: GrpcServer): { registry: ServiceRegistry; invoke: GrpcInvoke; invokeStream: GrpcStreamInvoke } {
   const unary = new Map<string, FramedHandler>();
+  const streaming = new Map<string, BidiHandler>();
   const unimplemented = new Map<string, string>();
   const registry: ServiceRegistry = {
     addUnaryFramed: (path, handler) => {
       server.addUnaryFramed(path, handler);
       unary.set(path, handler);
     },
-    addServerStream: (path, handler) => server.addServerStream(path, handler),
-    addBidi: (path, handler) => server.addBidi(path, handler),
+    addServerStream: (path, handler) => {
+      server.addServerStream(path, handler);
+      streaming.set(path, serverStreamAsBidi(handler));
+    },
+    addBidi: (path, handler) => {
+      server.addBidi(path, handler);
+      streaming.set(path, handler);
+    },
     addUnimplemented: (path, message) => {
       server.addUnimplemented(path, message);
       unimplemented.set(path, message);
@@ -44,7 +52,12 @@ function teeRegistry(server: GrpcServer): { registry: ServiceRegistry; invoke: G
     }
     throw new EtcdError(GrpcCode.UNIMPLEMENTED, unimplemented.get(path) ?? `unknown method ${path}`);
   };
-  return { registry, invoke };
+  const invokeStream: GrpcStreamInvoke = (path, call) => {
+    const h = streaming.get(path);
+    if (h === undefined) throw new EtcdError(GrpcCode.UNIMPLEMENTED, unimplemented.get(path) ?? `unknown method ${path}`);
+    h(call);
+  };
+  return { registry, invoke, invokeStream };
 }
 
 describe('gateway wiring', () => {
@@ -97,6 +110,48 @@ describe('gateway wiring', () => {
     } finally {
       client.close();
       h2.close();
+      await server.close(0);
+    }
+  });
+
+  it('answers the streaming endpoints from the same registered stream handlers as gRPC', async () => {
+    const server = new GrpcServer({ maxRecvMessageBytes: 1024 * 1024 });
+    const { registry, invoke, invokeStream } = teeRegistry(server);
+    // stand-ins: a keepalive that answers each id with TTL 10 and ends with the requests; a server stream of 2
+    registry.addBidi('/etcdserverpb.Lease/LeaseKeepAlive', (call) => {
+      call.onMessage((m) => {
+        const id = etcdserverpb.LeaseKeepAliveRequest.decode(m).ID;
+        call.writeFramed(frameOf(etcdserverpb.LeaseKeepAliveResponse.encode({ ID: id, TTL: 10 }).finish()));
+      });
+      call.onEnd(() => call.end());
+    });
+    registry.addServerStream('/etcdserverpb.Maintenance/Snapshot', (_req, call) => {
+      call.write(etcdserverpb.SnapshotResponse.encode({ remainingBytes: 1, blob: Buffer.from('a') }).finish());
+      call.write(etcdserverpb.SnapshotResponse.encode({ blob: Buffer.from('b') }).finish());
+      call.end();
+    });
+    const gateway = createGatewayHandler(invoke, { invokeStream });
+    server.setHttpFallback((req, res) => { gateway(req, res); });
+    const { port } = await server.listen('127.0.0.1', 0);
+    const base = `http://127.0.0.1:${port}`;
+    const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    try {
+      const keepalive = await fetch(`${base}/v3/lease/keepalive`, { method: 'POST', body: '{"ID":7}{"ID":"8"}' });
+      expect([keepalive.status, await keepalive.text()]).toEqual([200, '{"result":{"ID":"7","TTL":"10"}}\n{"result":{"ID":"8","TTL":"10"}}\n']);
+      const snapshot = await fetch(`${base}/v3/maintenance/snapshot`, { method: 'POST', body: '{}' });
+      expect([snapshot.status, await snapshot.text()]).toEqual([200, '{"result":{"remaining_bytes":"1","blob":"YQ=="}}\n{"result":{"blob":"Yg=="}}\n']);
+
+      const viaGrpc = await new Promise<Buffer[]>((resolve, reject) => {
+        const out: Buffer[] = [];
+        const s = client.makeBidiStreamRequest('/etcdserverpb.Lease/LeaseKeepAlive', (x: Buffer) => x, (x: Buffer) => x);
+        s.on('data', (b: Buffer) => out.push(b));
+        s.on('end', () => resolve(out));
+        s.on('error', reject);
+        s.end(Buffer.from(etcdserverpb.LeaseKeepAliveRequest.encode({ ID: 7 }).finish()));
+      });
+      expect(viaGrpc.map((b) => Long.fromValue(etcdserverpb.LeaseKeepAliveResponse.decode(b).TTL).toNumber())).toEqual([10]);
+    } finally {
+      client.close();
       await server.close(0);
     }
   });
