@@ -217,7 +217,7 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
   }
 
   end(status?: GrpcError): void {
-    this.finish(status === undefined || status === null ? null : toGrpcError(status).error);
+    this.finish(status === undefined || status === null ? null : toGrpcError(status).error, true);
   }
 
   onMessage(cb: (message: Buffer) => void): void {
@@ -516,9 +516,18 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
   }
 
   /** Ends the call with a status: Trailers-Only when nothing was sent yet, else trailers after the data. */
-  private finish(status: GrpcError | null): void {
+  /**
+   * Answers the call with `status` (null: OK). When the transport ends it with an error (a bad or too large
+   * request message, a handler that threw, a response too large) rather than the handler's `end`, the handler
+   * hears it through onCancel and the signal, as for a client cancel: it must release what the call holds.
+   */
+  private finish(status: GrpcError | null, byHandler = false): void {
     if (this.state >= CallState.Answered) return;
     this.state = CallState.Answered;
+    if (status !== null && !byHandler) queueMicrotask(() => {
+      this.cancelReason ??= status;
+      this.notifyCancel();
+    });
     this.clearTimer();
     this.pending = null;
     const stream = this.stream;

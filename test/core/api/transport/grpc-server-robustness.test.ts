@@ -17,6 +17,7 @@ describe('GrpcServer (malformed and hostile input)', () => {
   let unaryCalls = 0;
   let onHangCancel: (reason: unknown) => void = () => {};
   let onHangStart: () => void = () => {};
+  let onHoldCancel: (reason: unknown) => void = () => {};
 
   beforeAll(async () => {
     running = await startServer({ maxRecvMessageBytes: maxRecv }, (s) => {
@@ -27,6 +28,11 @@ describe('GrpcServer (malformed and hostile input)', () => {
       s.addBidi(echoPaths.chat, (call) => {
         call.onMessage((m) => call.write(encodeResponse({ text: decodeRequest(m).text })));
         call.onEnd(() => call.end());
+      });
+      s.addBidi('/cairn.test.Robust/Hold', (call) => {
+        // holds something for the call's life (as a watch stream holds watchers): onCancel must release it
+        call.onMessage(() => call.write(encodeResponse({ text: 'held' })));
+        call.onCancel(() => onHoldCancel(call.ctx.signal.reason));
       });
       s.addUnary('/cairn.test.Robust/Hang', (_req, ctx) => new Promise((_resolve, reject) => {
         onHangStart();
@@ -151,6 +157,13 @@ describe('GrpcServer (malformed and hostile input)', () => {
     // the same connection still serves
     const ok = await rawRequest(session, { ':path': echoPaths.unary }, [frame(encodeRequest({ text: 'same conn' }))]);
     expect(decodeResponse(ok.data.subarray(5)).text).toBe('echo:same conn');
+  });
+
+  it('tells a bidi handler through onCancel when the transport ends its call (an oversized message)', async () => {
+    const cancelled = new Promise<unknown>((resolve) => { onHoldCancel = resolve; });
+    const r = await rawRequest(session, { ':path': '/cairn.test.Robust/Hold' }, [frame(encodeRequest({ text: 'a' })), frame(Buffer.alloc(maxRecv + 1))], false);
+    expect(rawStatus(r)).toEqual({ code: Status.RESOURCE_EXHAUSTED, message: `grpc: received message larger than max (${maxRecv + 1} vs. ${maxRecv})` });
+    expect(await cancelled).toMatchObject({ code: Status.RESOURCE_EXHAUSTED });
   });
 
   it('answers 415 to a non-gRPC content-type when no HTTP fallback is set', async () => {
