@@ -21,9 +21,20 @@ function runServer(args: string[], env: NodeJS.ProcessEnv = {}): { code: number 
 
 describe('cairn server (process)', () => {
   it('refuses a flag for something not built yet, by name, without starting', () => {
-    const r = runServer(['--cert-file', '/nonexistent.pem']);
+    const r = runServer(['--peer-cert-file', '/nonexistent.pem']);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('--cert-file is not supported yet');
+    expect(r.stderr).toContain('--peer-cert-file is not supported yet');
+  });
+
+  it('refuses https client URLs without a certificate, and unreadable certificates, before creating the data dir', () => {
+    const noCert = runServer(['--listen-client-urls', 'https://127.0.0.1:0', '--advertise-client-urls', 'https://127.0.0.1:1']);
+    expect(noCert.code).not.toBe(0);
+    expect(noCert.stderr).toContain('TLS key/cert (--cert-file, --key-file) must be provided for client url https://127.0.0.1:0 with HTTPS scheme');
+    expect(noCert.stderr).not.toContain('wal: created');
+    const missing = runServer(['--cert-file', '/nonexistent.pem', '--key-file', '/nonexistent.key']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('open /nonexistent.pem: no such file or directory');
+    expect(missing.stderr).not.toContain('wal: created');
   });
 
   it('refuses an unknown flag with etcd\'s wording', () => {

@@ -69,6 +69,7 @@ export const EtcdMessages = Object.freeze({
   /** etcd 3.5+ (zap) logs this before serving; 3.4 logs it only with capnslog */
   readyToServeClientRequests: m('info', 'embed/serve.go:124', 'ready to serve client requests'),
   servingClientInsecurely: m('info', 'embed/serve.go:145', 'serving client traffic insecurely; this is strongly discouraged!', ['address']),
+  servingClientSecurely: m('info', 'embed/serve.go:202', 'serving client traffic securely', ['address']),
 
   // ---- stop (SIGTERM / SIGINT)
   receivedSignal: m('info', 'osutil/interrupt_unix.go:64', 'received signal; shutting down', ['signal']),

@@ -1,5 +1,6 @@
 // `cairn server`: parses etcd's flags/env/config file, opens the member, serves gRPC and HTTP on the client
 // URLs, logs etcd's lifecycle lines, and stops cleanly on SIGTERM/SIGINT.
+import * as fs from 'node:fs';
 import { parseServerConfig, ConfigError, loggerOptionsOf, verifyBootstrapCluster } from './config';
 import type { ServerConfig } from './config';
 import { createLogger, EtcdMessages } from '../log';
@@ -15,7 +16,7 @@ import { idToHex } from './ids';
 import { EtcdError, GrpcCode } from '../errors';
 import { createGatewayHandler, serverStreamAsBidi, type GrpcInvoke, type GrpcStreamInvoke } from '../api/gateway';
 import type { ServiceRegistry } from '../api/grpc/services';
-import type { BidiHandler, HttpFallback } from '../api/transport';
+import type { BidiHandler, HttpFallback, TlsOptions } from '../api/transport';
 import { Wal } from '../wal';
 import { etcdserverpb } from '../api/proto';
 import { startPeriodicCompactor, startRevisionCompactor, type Compactor, type CompactorHost } from './auto-compactor';
@@ -59,6 +60,16 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
   const layout = layoutOf(cfg.dataDir, cfg.walDir);
   const urls = (us: readonly { toString(): string }[]) => us.map((u) => u.toString());
   emit(log, EtcdMessages.configuringClientListeners, { 'listen-client-urls': urls(cfg.listenClientUrls) });
+  // as etcd's configureClientListeners: certificates are read and https URLs checked before the member is opened
+  const clientTls = clientTlsOptions(cfg, log);
+  for (const url of cfg.listenClientUrls) {
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new StartError(`cairn server: ${url.protocol}// client URLs are not supported yet: ${url.href}`);
+    if (url.protocol === 'https:' && clientTls === undefined) {
+      throw new StartError(`TLS key/cert (--cert-file, --key-file) must be provided for client url ${url.href} with HTTPS scheme`);
+    }
+    if (url.protocol === 'http:' && clientTls !== undefined) log.warn('scheme is HTTP while key and cert files are present; ignoring key and cert files', { 'client-url': url.href });
+    if (url.protocol === 'http:' && cfg.clientCertAuth) log.warn('scheme is HTTP while --client-cert-auth is enabled; ignoring client cert auth for this URL', { 'client-url': url.href });
+  }
   emit(log, EtcdMessages.startingAnEtcdServer, {
     'etcd-version': ETCD_API_VERSION, 'cairn-version': CAIRN_VERSION, 'node-version': process.version, name: cfg.name,
     'data-dir': layout.dataDir, 'wal-dir': cfg.walDir, 'snapshot-count': cfg.snapshotCount,
@@ -174,12 +185,8 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
   grpc.setHttpFallback((req, res) => { if (!gateway?.(req, res)) plain(req, res); });
   const clientPorts: number[] = [];
   for (const url of cfg.listenClientUrls) {
-    if (url.protocol !== 'http:') {
-      await grpc.close(0);
-      throw new StartError(`cairn server: ${url.protocol}// client URLs are not supported yet (TLS arrives with the security issue): ${url}`);
-    }
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    const { port } = await grpc.listen(host, Number(url.port || 2379));
+    const { port } = await grpc.listen(host, Number(url.port || 2379), url.protocol === 'https:' ? clientTls : undefined);
     clientPorts.push(port);
   }
   emit(log, EtcdMessages.publishedLocalMember, {
@@ -191,7 +198,8 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
   emit(log, EtcdMessages.enabledCapabilities, { 'cluster-version': '3.4' });
   emit(log, EtcdMessages.readyToServeClientRequests);
   for (let i = 0; i < clientPorts.length; i++) {
-    emit(log, EtcdMessages.servingClientInsecurely, { address: `${cfg.listenClientUrls[i].hostname}:${clientPorts[i]}` });
+    const address = `${cfg.listenClientUrls[i].hostname}:${clientPorts[i]}`;
+    emit(log, cfg.listenClientUrls[i].protocol === 'https:' ? EtcdMessages.servingClientSecurely : EtcdMessages.servingClientInsecurely, { address });
   }
 
   const compactor = startAutoCompaction(cfg, server, log);
@@ -290,4 +298,28 @@ export async function runServerCommand(argv: string[]): Promise<number> {
   });
   log.flushSync();
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
+}
+
+/**
+ * The TLS settings of https client listeners (etcd's ClientTLSInfo): the server certificate and key, and with
+ * --client-cert-auth a required client certificate verified against --trusted-ca-file. undefined when no
+ * certificate is configured. Files are read once, at start.
+ */
+function clientTlsOptions(cfg: ServerConfig, log: Logger): TlsOptions | undefined {
+  if (cfg.clientCertFile === '' && cfg.clientKeyFile === '') {
+    if (cfg.clientCertAuth || cfg.clientTrustedCaFile !== '') log.warn('--client-cert-auth and --trusted-ca-file take effect only with --cert-file and --key-file');
+    return undefined;
+  }
+  const read = (what: string, file: string): Buffer => {
+    if (file === '') throw new StartError(`TLS key/cert: ${what} is not given (both --cert-file and --key-file are needed)`);
+    try {
+      return fs.readFileSync(file);
+    } catch (err) {
+      throw new StartError(`open ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+    }
+  };
+  const cert = read('--cert-file', cfg.clientCertFile);
+  const key = read('--key-file', cfg.clientKeyFile);
+  const ca = cfg.clientTrustedCaFile !== '' ? read('--trusted-ca-file', cfg.clientTrustedCaFile) : undefined;
+  return { cert, key, ca, requestCert: cfg.clientCertAuth, rejectUnauthorized: cfg.clientCertAuth };
 }

@@ -2,33 +2,18 @@
 // made with openssl in a temp dir; one real etcd 3.4 serving https with --client-cert-auth. Both tools run
 // the same command line against it and must print the same stdout, stderr and exit code.
 // Needs a build (`npm run build`): it runs bin/run.js.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as https from 'node:https';
 import * as path from 'node:path';
-import { freePort, tempDir } from '../../helpers/procs';
+import { hasOpenssl, makeCerts } from '../../helpers/certs';
+import { freePort, RUN_JS, tempDir } from '../../helpers/procs';
 import { comparePair, hasEtcdctl, runEtcdctl, type RunOptions } from './ctl-diff';
 
-const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 const describeIf = hasEtcdctl() && hasOpenssl ? describe : describe.skip;
 
-function openssl(dir: string, args: readonly string[]): void {
-  const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
-}
-
-/** ca.crt signs server.crt (127.0.0.1) and client.crt; other.crt is an unrelated CA. */
-function makeCerts(dir: string): void {
-  openssl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=cairn-test-ca']);
-  openssl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other.crt', '-days', '2', '-subj', '/CN=other-ca']);
-  fs.writeFileSync(path.join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n');
-  fs.writeFileSync(path.join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
-  for (const who of ['server', 'client']) {
-    openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/CN=${who}`]);
-    openssl(dir, ['x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${who}.crt`, '-days', '2', '-extfile', `${who}.ext`]);
-  }
-}
-
-describeIf('cairn ctl over TLS vs etcdctl 3.4', () => {
+// first against real etcd (the client alone), then against `cairn server` serving https (client and server)
+describe.each(['etcd', 'cairn'] as const)('server: %s', (server) => describeIf('cairn ctl over TLS vs etcdctl 3.4', () => {
   let dir: string;
   let endpoint: string;
   let etcd: ChildProcess;
@@ -47,7 +32,8 @@ describeIf('cairn ctl over TLS vs etcdctl 3.4', () => {
     const [client, peer] = [await freePort(), await freePort()];
     endpoint = `127.0.0.1:${client}`;
     const log = fs.openSync(f('etcd.log'), 'a');
-    etcd = spawn('etcd', [
+    etcd = spawn(server === 'etcd' ? 'etcd' : process.execPath, [
+      ...(server === 'etcd' ? [] : [RUN_JS, 'server']),
       '--name', 't', '--data-dir', f('data'),
       '--listen-client-urls', `https://${endpoint}`, '--advertise-client-urls', `https://${endpoint}`,
       '--listen-peer-urls', `http://127.0.0.1:${peer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peer}`,
@@ -57,7 +43,7 @@ describeIf('cairn ctl over TLS vs etcdctl 3.4', () => {
     fs.closeSync(log);
     const deadline = Date.now() + 30_000;
     for (;;) {
-      if (etcd.exitCode !== null) throw new Error(`etcd exited: ${fs.readFileSync(f('etcd.log'), 'utf8')}`);
+      if (etcd.exitCode !== null) throw new Error(`${server} exited: ${fs.readFileSync(f('etcd.log'), 'utf8')}`);
       if (runEtcdctl(endpoint, ['put', 'foo', 'bar', ...tls(), '--command-timeout', '1s']).code === 0) break;
       if (Date.now() > deadline) throw new Error('etcd over TLS did not come up');
     }
@@ -86,6 +72,23 @@ describeIf('cairn ctl over TLS vs etcdctl 3.4', () => {
     expect(https(['get', 'foo', '--insecure-skip-tls-verify', '--cacert', f('other.crt'), '--cert', f('client.crt'), '--key', f('client.key')]).code).toBe(0);
   });
 
+  it('serves /health and the JSON gateway over HTTPS/1.1 with the client certificate, refuses without it', async () => {
+    const get = (p: string, body: string | null, withCert: boolean) => new Promise<string>((resolve) => {
+      const req = https.request({ host: '127.0.0.1', port: Number(endpoint.split(':')[1]), path: p, method: body === null ? 'GET' : 'POST',
+        ca: fs.readFileSync(f('ca.crt')), ...(withCert ? { cert: fs.readFileSync(f('client.crt')), key: fs.readFileSync(f('client.key')) } : {}) }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(`${res.statusCode} ${Buffer.concat(chunks).toString()}`));
+      });
+      req.on('error', (err) => resolve(`error ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+      if (body !== null) req.write(body);
+      req.end();
+    });
+    expect(await get('/health', null, true)).toBe('200 {"health":"true"}');
+    expect(await get('/v3/kv/range', JSON.stringify({ key: Buffer.from('foo').toString('base64') }), true)).toMatch(/^200 \{"header":.*"kvs":\[\{"key":"Zm9v"/);
+    expect(await get('/health', null, false)).toMatch(/^error /);
+  });
+
   it('ETCDCTL_CACERT, ETCDCTL_CERT and ETCDCTL_KEY', () => {
     const env = { ETCDCTL_CACERT: f('ca.crt'), ETCDCTL_CERT: f('client.crt'), ETCDCTL_KEY: f('client.key') };
     expect(same(['get', 'foo', '--print-value-only'], { env }).stdout).toBe('bar\n');
@@ -112,4 +115,4 @@ describeIf('cairn ctl over TLS vs etcdctl 3.4', () => {
     const r = same(['get', 'foo', ...files.map((a) => (a.startsWith('--') || a === '' ? a : f(a)))]);
     expect(r.code).toBe(128);
   });
-});
+}));

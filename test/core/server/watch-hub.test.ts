@@ -25,8 +25,13 @@ const ticks = async (n = 20) => { for (let i = 0; i < n; i++) await new Promise(
 class Sink {
   frames: etcdserverpb.WatchResponse[] = [];
   behind = false;
-  send(frame: Buffer): boolean {
-    this.frames.push(etcdserverpb.WatchResponse.decode(frame.subarray(5)));
+  send(frames: Buffer): boolean {
+    // one write may hold several responses (a stream's answers to one revision)
+    for (let pos = 0; pos < frames.length;) {
+      const size = frames.readUInt32BE(pos + 1);
+      this.frames.push(etcdserverpb.WatchResponse.decode(frames.subarray(pos + 5, pos + 5 + size)));
+      pos += 5 + size;
+    }
     return !this.behind;
   }
   events(): string[] {

@@ -24,7 +24,7 @@
 // reads slowly) no further request is read; a handler that keeps writing to a client that does not read is
 // cancelled past `maxBufferedBytes`, as the gRPC transport cancels such a stream.
 import { GrpcCode } from '../../errors';
-import { GrpcError, isWholeFrame, toGrpcError } from '../transport';
+import { GrpcError, toGrpcError, wholeFramesMaxMessage } from '../transport';
 import type { BidiCall, BidiHandler, CallContext, HttpRequest, HttpResponse, Metadata, ServerStreamHandler } from '../transport';
 import { parseGrpcTimeout } from '../transport/grpc-timeout';
 import { ClientGoneError, readBody, valueTooLarge } from './body-reader';
@@ -166,11 +166,15 @@ class GatewayCall implements BidiCall, CallContext {
     return this.writeLine(line);
   }
 
-  writeFramed(frame: Uint8Array): boolean {
-    if (!isWholeFrame(frame)) {
-      throw new TypeError('gateway: writeFramed() takes one whole uncompressed frame');
+  writeFramed(frames: Uint8Array): boolean {
+    if (wholeFramesMaxMessage(frames) < 0) throw new TypeError('gateway: writeFramed() takes whole uncompressed frames');
+    let ok = true;
+    for (let pos = 0; pos < frames.length;) {
+      const size = ((frames[pos + 1] << 24) >>> 0) + (frames[pos + 2] << 16) + (frames[pos + 3] << 8) + frames[pos + 4];
+      ok = this.write(frames.subarray(pos + framePrefixBytes, pos + framePrefixBytes + size));
+      pos += framePrefixBytes + size;
     }
-    return this.write(frame.subarray(framePrefixBytes));
+    return ok;
   }
 
   onDrain(cb: () => void): void {

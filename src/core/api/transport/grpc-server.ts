@@ -21,7 +21,7 @@ import { defaultLogger } from './default-logger';
 import { createFront, formatPeer } from './listener-front';
 import type {
   BidiHandler, FramedUnaryHandler, GrpcServerOptions, HttpFallback, HttpRequest, HttpResponse, ServerStreamHandler,
-  TransportLogger, UnaryHandler,
+  TlsOptions, TransportLogger, UnaryHandler,
 } from './types';
 
 /** etcd's default --max-concurrent-streams (math.MaxUint32), also the largest value HTTP/2 allows */
@@ -171,10 +171,13 @@ export class GrpcServer {
 
   // ---- listening ----
 
-  /** Listens on host:port (0: any free port); may be called once per address. */
-  listen(host: string, port: number): Promise<{ port: number }> {
+  /**
+   * Listens on host:port (0: any free port); may be called once per address. `tls` (default: the server's
+   * options.tls) makes this listener TLS-only: a server may listen with and without TLS on different addresses.
+   */
+  listen(host: string, port: number, tls: TlsOptions | undefined = this.options.tls): Promise<{ port: number }> {
     assert(this.closing === null, 'grpc: listen() after close()');
-    const front = createFront(this.options.tls, {
+    const front = createFront(tls, {
       accept: (socket) => this.accept(socket),
       http2: (socket) => this.engine.emit('connection', socket),
       http1: (socket) => this.http1.emit('connection', socket),

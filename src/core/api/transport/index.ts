@@ -5,7 +5,7 @@ export { GrpcError, toGrpcError } from './grpc-error';
 export type { TrailerMetadata } from './grpc-error';
 export { Status, isStatusCode } from './status';
 export type { StatusCode } from './status';
-export { frameMessage, framePrefixBytes, isWholeFrame, joinFrameStream } from './message-frame';
+export { frameMessage, framePrefixBytes, isWholeFrame, joinFrameStream, wholeFramesMaxMessage } from './message-frame';
 export { encodeGrpcMessage, decodeGrpcMessage } from './percent-encoding';
 export type { Metadata } from './metadata';
 export type {

@@ -20,6 +20,23 @@ export function isWholeFrame(frame: Uint8Array): boolean {
   return declared === frame.length - framePrefixBytes;
 }
 
+/**
+ * The size of the largest message in `buf` when it is one or more whole uncompressed frames back to back, or -1
+ * when it is not (a caller may hand several frames to one write).
+ */
+export function wholeFramesMaxMessage(buf: Uint8Array): number {
+  let pos = 0;
+  let max = -1;
+  while (pos < buf.length) {
+    if (buf.length - pos < framePrefixBytes || buf[pos] !== 0) return -1;
+    const declared = ((buf[pos + 1] << 24) >>> 0) + (buf[pos + 2] << 16) + (buf[pos + 3] << 8) + buf[pos + 4];
+    pos += framePrefixBytes + declared;
+    if (pos > buf.length) return -1;
+    if (declared > max) max = declared;
+  }
+  return max;
+}
+
 /** The pieces of a FrameStream joined into one frame (for callers that need it whole, e.g. the JSON gateway). */
 export function joinFrameStream(body: { readonly frameBytes: number; next(): Uint8Array | undefined; close(): void }): Buffer {
   try {

@@ -12,7 +12,7 @@ import { readMetadata } from './metadata';
 import type { Metadata } from './metadata';
 import { MessageReader } from './message-reader';
 import type { MessageSink } from './message-reader';
-import { frameMessage, framePrefixBytes, isWholeFrame } from './message-frame';
+import { frameMessage, framePrefixBytes, isWholeFrame, wholeFramesMaxMessage } from './message-frame';
 import { Encoding, decompressMessage } from './decompress';
 import type { PingPolicy } from './ping-policy';
 import type {
@@ -195,15 +195,16 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
     return this.push(frameMessage(message));
   }
 
-  writeFramed(frame: Uint8Array): boolean {
+  writeFramed(frames: Uint8Array): boolean {
     this.assertStreaming();
-    if (!isWholeFrame(frame)) throw new TypeError('grpc: writeFramed() takes one whole uncompressed frame');
+    const largest = wholeFramesMaxMessage(frames);
+    if (largest < 0) throw new TypeError('grpc: writeFramed() takes whole uncompressed frames');
     if (this.state !== CallState.Running) return false;
-    if (frame.length - framePrefixBytes > this.limits.maxSendMessageBytes) {
-      this.finish(sendTooLarge(frame.length - framePrefixBytes, this.limits.maxSendMessageBytes));
+    if (largest > this.limits.maxSendMessageBytes) {
+      this.finish(sendTooLarge(largest, this.limits.maxSendMessageBytes));
       return false;
     }
-    return this.push(frame);
+    return this.push(frames);
   }
 
   onDrain(cb: () => void): void {

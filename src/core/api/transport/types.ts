@@ -53,8 +53,11 @@ export interface ServerStreamCall {
   readonly ctx: CallContext;
   /** Sends one message. false: the stream is behind (wait for onDrain) or the call is over. */
   write(message: Uint8Array): boolean;
-  /** Sends one whole frame (5-byte prefix + message) built by the caller, e.g. encoded once for many streams. */
-  writeFramed(frame: Uint8Array): boolean;
+  /**
+   * Sends whole frames (5-byte prefix + message each) built by the caller, e.g. encoded once for many streams:
+   * one frame, or several back to back (one write for many messages).
+   */
+  writeFramed(frames: Uint8Array): boolean;
   /** Called each time a stream that was behind has drained. */
   onDrain(cb: () => void): void;
   /** Called once if the call ends without the handler's `end`: client cancel, deadline, overflow, session

@@ -77,7 +77,7 @@ export interface FlagSpec {
   readonly etcdDefault?: string;
 }
 
-const TLS = 'TLS arrives with the security issue';
+const TLS = 'client TLS takes --cert-file, --key-file, --trusted-ca-file and --client-cert-auth so far; peer TLS arrives with the Raft cluster issue';
 const DISCOVERY = 'discovery is not supported; list the members with --initial-cluster';
 const V2 = 'the v2 API is not offered';
 const PROXY = 'the v2 proxy is not offered';
@@ -208,12 +208,12 @@ export const FLAG_TABLE: readonly FlagSpec[] = Object.freeze([
   f('v2-deprecation', 'choice', 'not-yet', 'Clustering', 'Phase of v2store deprecation.', { since: '3.5', status: 'no-effect', reason: 'cairn has no v2 store', choices: ['not-yet', 'write-only', 'write-only-drop-data', 'gone'] }),
 
   // Security
-  tls('cert-file', 'string', '', 'Path to the client server TLS cert file.'),
-  tls('key-file', 'string', '', 'Path to the client server TLS key file.'),
-  tls('client-cert-auth', 'bool', 'false', 'Enable client cert authentication.'),
+  tls('cert-file', 'string', '', 'Path to the client server TLS cert file.', { status: 'supported', reason: undefined }),
+  tls('key-file', 'string', '', 'Path to the client server TLS key file.', { status: 'supported', reason: undefined }),
+  tls('client-cert-auth', 'bool', 'false', 'Enable client cert authentication.', { status: 'supported', reason: undefined }),
   tls('client-crl-file', 'string', '', 'Path to the client certificate revocation list file.'),
   tls('client-cert-allowed-hostname', 'string', '', 'Allowed TLS hostname for client cert authentication.'),
-  tls('trusted-ca-file', 'string', '', 'Path to the client server TLS trusted CA cert file.'),
+  tls('trusted-ca-file', 'string', '', 'Path to the client server TLS trusted CA cert file.', { status: 'supported', reason: undefined }),
   tls('auto-tls', 'bool', 'false', 'Client TLS using generated certificates.'),
   tls('client-cert-file', 'string', '', 'Path to an explicit peer client TLS cert file otherwise cert file will be used when client auth is required.', { since: '3.5' }),
   tls('client-key-file', 'string', '', 'Path to an explicit peer client TLS key file otherwise key file will be used when client auth is required.', { since: '3.5' }),

@@ -89,6 +89,15 @@ export interface ServerConfig {
   readonly initialAdvertisePeerUrls: readonly EtcdUrl[];
   readonly listenMetricsUrls: readonly EtcdUrl[];
 
+  // ---- client TLS (https:// client URLs)
+  /** --cert-file / --key-file: the server certificate and key ('' when not given) */
+  readonly clientCertFile: string;
+  readonly clientKeyFile: string;
+  /** --trusted-ca-file: CA bundle client certificates are verified against */
+  readonly clientTrustedCaFile: string;
+  /** --client-cert-auth: ask for a client certificate and refuse connections without a valid one */
+  readonly clientCertAuth: boolean;
+
   // ---- cluster
   /** name → peer URLs as etcd prints them (sorted), the form member ids are hashed from */
   readonly initialCluster: ReadonlyMap<string, readonly string[]>;

@@ -25,8 +25,8 @@ export interface WatchSource {
 
 /** One gRPC Watch stream as the hub sees it. */
 export interface WatchSink {
-  /** Sends one whole WatchResponse frame; false: the stream is behind (wait for `WatchStream.drained`). */
-  send(frame: Buffer): boolean;
+  /** Sends whole WatchResponse frames (one, or several back to back); false: the stream is behind (wait for `WatchStream.drained`). */
+  send(frames: Buffer): boolean;
 }
 
 export interface WatchHubOptions {
@@ -81,6 +81,8 @@ export class WatchStream {
   private nextId = 0;
   /** the sink said it is behind; cleared by `drained` */
   behind = false;
+  /** responses held by `cork` (one write per stream for all its watchers' answers to one revision) */
+  private corked: Buffer[] | null = null;
   closed = false;
 
   /** @internal */
@@ -151,7 +153,22 @@ export class WatchStream {
   /** @internal */
   send(r: WatchResponseOut): void {
     if (this.closed) return;
-    if (!this.sink.send(frameWatchResponse(r))) this.behind = true;
+    const frame = frameWatchResponse(r);
+    if (this.corked !== null) this.corked.push(frame);
+    else if (!this.sink.send(frame)) this.behind = true;
+  }
+
+  /** @internal holds this stream's responses until `uncork`, to send them in one write */
+  cork(): void {
+    this.corked ??= [];
+  }
+
+  /** @internal */
+  uncork(): void {
+    const q = this.corked;
+    this.corked = null;
+    if (q === null || q.length === 0 || this.closed) return;
+    if (!this.sink.send(q.length === 1 ? q[0] : Buffer.concat(q))) this.behind = true;
   }
 
   /** @internal events for one watcher: one response, or fragments when it asked for them and they are large */
@@ -219,6 +236,7 @@ export class WatchHub {
 
   /** The apply loop's events of one revision (after they are applied). */
   onApplied(revision: number, events: readonly AppliedEvent[]): void {
+    if (this.singles.size === 0 && this.ranges.size === 0) return; // nobody synced: the common case of a write
     let per: Map<Watcher, WatchEventOut[]> | undefined;
     const take = (w: Watcher, e: AppliedEvent) => {
       if (revision < w.nextRev) return; // a start revision still ahead
@@ -240,11 +258,17 @@ export class WatchHub {
       for (const w of this.ranges) if (w.matches(e.key)) take(w, e);
     }
     if (per === undefined) return;
+    const streams = new Set<WatchStream>();
     for (const [w, evs] of per) {
       if (!this.isSynced(w)) continue; // demoted by a later event of this revision
       w.nextRev = revision + 1;
+      if (!streams.has(w.stream)) {
+        streams.add(w.stream);
+        w.stream.cork();
+      }
       w.stream.sendEvents(w, revision, evs);
     }
+    for (const st of streams) st.uncork();
   }
 
   /** @internal */

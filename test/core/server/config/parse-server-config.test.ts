@@ -210,12 +210,12 @@ describe('parse-server-config', () => {
   });
 
   it('rejects a not-yet flag given with another value than its default, by name and reason', () => {
-    const e = failure(['--cert-file', '/x.pem']);
-    expect(e.message).toBe('cairn server: --cert-file is not supported yet (TLS arrives with the security issue)');
+    const e = failure(['--peer-cert-file', '/x.pem']);
+    expect(e.message).toBe('cairn server: --peer-cert-file is not supported yet (client TLS takes --cert-file, --key-file, --trusted-ca-file and --client-cert-auth so far; peer TLS arrives with the Raft cluster issue)');
     expect(e.exitCode).toBe(1);
     expect(messageOf(['--enable-v2'])).toBe('cairn server: --enable-v2 is not supported yet (the v2 API is not offered)');
     expect(messageOf(['--discovery=https://discovery.etcd.io/x'])).toContain('cairn server: --discovery is not supported yet (discovery is not supported');
-    expect(messageOf([], { ETCD_AUTO_TLS: 'true' })).toBe('cairn server: --auto-tls (set by ETCD_AUTO_TLS) is not supported yet (TLS arrives with the security issue)');
+    expect(messageOf([], { ETCD_AUTO_TLS: 'true' })).toBe('cairn server: --auto-tls (set by ETCD_AUTO_TLS) is not supported yet (client TLS takes --cert-file, --key-file, --trusted-ca-file and --client-cert-auth so far; peer TLS arrives with the Raft cluster issue)');
     expect(messageOf(['--cors=http://a:1'])).toMatch(/^cairn server: --cors is not supported yet/);
     expect(messageOf(['--log-outputs=systemd/journal'])).toMatch(/^cairn server: --log-outputs=systemd\/journal is not supported yet/);
   });
