@@ -23,8 +23,16 @@ export default class CtlDefrag extends CtlCommand {
     // etcdctl 3.4 accepts and ignores positional arguments here
     const dataDir = ctx.flags.string('data-dir');
     if (dataDir !== '') {
-      // etcdctl 3.4 opens the bbolt file itself; cairn's offline tools live under `cairn util`
-      throw new CtlExit(ExitCode.Error, `defrag --data-dir (offline defragmentation of ${dataDir}) is not implemented yet under cairn ctl; it belongs to \`cairn util defrag\`, which is not implemented yet either`);
+      // etcdctl 3.4 defragments the stopped member's file itself; so does cairn ctl, with `cairn util defrag`'s code
+      const { defragDataDir } = await import('../../core/util/defrag-dir.js');
+      try {
+        await defragDataDir(dataDir);
+      } catch (err) {
+        ctx.out.err(`Failed to defragment etcd data[${dataDir}] (${(err as Error).message})\n`);
+        throw new CtlExit(ExitCode.Error);
+      }
+      ctx.out.out(`Finished defragmenting etcd data[${dataDir}]\n`);
+      return;
     }
     const c = await ctx.client();
     const eps = await endpointsFromCluster(ctx);
