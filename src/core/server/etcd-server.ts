@@ -99,6 +99,15 @@ export interface EtcdServerParts {
   readonly logger: ServerLogger;
   readonly version: string;
   readonly clock?: () => number;
+  /** told of applies, failed proposals and lease events (metrics) */
+  readonly observer?: ServerObserver;
+}
+
+export interface ServerObserver {
+  /** one batch of committed entries applied in one backend transaction, and how long that took */
+  applied(seconds: number): void;
+  proposalFailed(): void;
+  leaseEvent(kind: 'granted' | 'revoked' | 'renewed'): void;
 }
 
 type Decoded = cairnpb.InternalRequest;
@@ -119,6 +128,7 @@ export class EtcdServer {
   private readonly localRequests = new Map<number, Decoded>();
   private readonly idBytes: Buffer;
   private readonly etcdRequestIdVarintBytes: number;
+  private readonly observer: ServerObserver | undefined;
   private readonly eventListeners: Array<(revision: number, events: readonly AppliedEvent[]) => void> = [];
   /** the Watch service's watchers, fed from the apply loop */
   readonly watch: WatchHub;
@@ -151,6 +161,7 @@ export class EtcdServer {
     this.limits = parts.limits;
     this.logger = parts.logger;
     this.version = parts.version;
+    this.observer = parts.observer;
     this.waiters = new Waiters<Result>((parts.clock ?? Date.now)());
     this.idBytes = headerIdBytes(this.clusterId, this.memberId);
     const now = BigInt((parts.clock ?? Date.now)());
@@ -329,7 +340,10 @@ export class EtcdServer {
    */
   leaseRenew(id: bigint): number | Promise<number> {
     const r = this.lessor.renew(id);
-    if (r.kind === 'renewed') return r.ttl;
+    if (r.kind === 'renewed') {
+      this.observer?.leaseEvent('renewed');
+      return r.ttl;
+    }
     if (r.kind === 'not-found') return 0;
     return r.revoked.then(() => 0);
   }
@@ -343,6 +357,17 @@ export class EtcdServer {
 
   leaseIds(): bigint[] {
     return this.lessor.ids();
+  }
+
+  /** What /metrics reads when scraped. */
+  metricsSnapshot(): { leases: number; keys: number; compactRevision: number; dbSizeBytes: number; dbSizeInUseBytes: number } {
+    return {
+      leases: this.lessor.size,
+      keys: this.kv.keysTotal(),
+      compactRevision: this.kv.compactRevision(),
+      dbSizeBytes: this.kv.dbSizeBytes(),
+      dbSizeInUseBytes: this.kv.dbSizeInUseBytes(),
+    };
   }
 
   private nextLeaseId(): bigint {
@@ -516,13 +541,21 @@ export class EtcdServer {
   private applyEntries(entries: readonly CommittedEntry[]): void {
     const batch: Array<{ index: number; term: number; req: Decoded | null }> = [];
     for (const e of entries) batch.push({ index: e.index, term: e.term, req: this.decodeEntry(e) });
+    const started = this.observer !== undefined ? process.hrtime.bigint() : 0n;
     const outcomes = this.kv.applyBatch(batch);
+    if (this.observer !== undefined) this.observer.applied(Number(process.hrtime.bigint() - started) / 1e9);
     for (let i = 0; i < batch.length; i++) {
       const req = batch[i].req;
       const out = outcomes[i];
       if (out.events.length > 0) for (const l of this.eventListeners) l(out.revision, out.events);
-      if (out.result?.kind === 'leaseGrant') this.lessor.granted(out.result.id, out.result.ttl);
-      else if (out.result?.kind === 'leaseRevoke') this.lessor.revoked(out.result.id);
+      if (out.result?.kind === 'leaseGrant') {
+        this.lessor.granted(out.result.id, out.result.ttl);
+        this.observer?.leaseEvent('granted');
+      } else if (out.result?.kind === 'leaseRevoke') {
+        this.lessor.revoked(out.result.id);
+        this.observer?.leaseEvent('revoked');
+      }
+      if (out.error !== undefined) this.observer?.proposalFailed();
       if (!req) continue;
       const id = toNumber(req.id);
       this.localRequests.delete(id);

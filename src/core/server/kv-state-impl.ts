@@ -147,6 +147,10 @@ class LmdbKvState implements KvState {
     return this.store.alarms();
   }
 
+  keysTotal(): number {
+    return this.store.keysTotal();
+  }
+
   leases(): LeaseRecord[] {
     return this.store.leases();
   }

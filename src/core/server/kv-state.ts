@@ -54,6 +54,8 @@ export interface KvState {
   setEventPrevKv(on: boolean): void;
   /** Every raised alarm. */
   alarms(): AlarmRecord[];
+  /** Live keys (counted by the backend, no scan). */
+  keysTotal(): number;
   /** Every stored lease (the lessor reads them at start). */
   leases(): LeaseRecord[];
   /** The keys attached to a lease, in key order. */

@@ -1,6 +1,7 @@
 // `cairn server`: parses etcd's flags/env/config file, opens the member, serves gRPC and HTTP on the client
 // URLs, logs etcd's lifecycle lines, and stops cleanly on SIGTERM/SIGINT.
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import { parseServerConfig, ConfigError, loggerOptionsOf, verifyBootstrapCluster } from './config';
 import type { ServerConfig } from './config';
 import { createLogger, EtcdMessages } from '../log';
@@ -9,7 +10,8 @@ import { GrpcServer, joinFrameStream } from '../api/transport';
 import { registerServices } from '../api/grpc/services';
 import { httpHandler } from '../api/http/handler';
 import { layoutOf, openMember } from './bootstrap';
-import { EtcdServer, minLeaseTtlSeconds } from './etcd-server';
+import { defaultQuotaBackendBytes, EtcdServer, minLeaseTtlSeconds } from './etcd-server';
+import { ServerMetrics } from './metrics';
 import type { MemberInfo } from './etcd-server';
 import { SingleNodeConsensus, SINGLE_NODE_DEFAULTS } from './single-node';
 import { idToHex } from './ids';
@@ -60,6 +62,9 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
   const layout = layoutOf(cfg.dataDir, cfg.walDir);
   const urls = (us: readonly { toString(): string }[]) => us.map((u) => u.toString());
   emit(log, EtcdMessages.configuringClientListeners, { 'listen-client-urls': urls(cfg.listenClientUrls) });
+  for (const url of cfg.listenMetricsUrls) {
+    if (url.protocol !== 'http:') throw new StartError(`cairn server: --listen-metrics-urls takes http:// URLs only so far (TLS for metrics listeners is not built): ${url.href}`);
+  }
   // as etcd's configureClientListeners: certificates are read and https URLs checked before the member is opened
   const clientTls = clientTlsOptions(cfg, log);
   for (const url of cfg.listenClientUrls) {
@@ -99,8 +104,26 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
     isLearner: false,
   }));
   let fatal: Error | null = null;
+  // read when scraped; `server` and `consensus` exist by the time anything is scraped
+  const metrics = new ServerMetrics({
+    hasLeader: () => consensus.status().leader !== 0n,
+    isLeader: () => consensus.status().leader === opened.memberId,
+    proposalsCommitted: () => consensus.status().commitIndex,
+    proposalsApplied: () => consensus.status().appliedIndex,
+    proposalsPending: () => consensus.status().lastIndex - consensus.status().commitIndex,
+    dbSizeBytes: () => server.metricsSnapshot().dbSizeBytes,
+    dbSizeInUseBytes: () => server.metricsSnapshot().dbSizeInUseBytes,
+    quotaBackendBytes: () => (cfg.quotaBackendBytes === 0 ? defaultQuotaBackendBytes : cfg.quotaBackendBytes),
+    currentRevision: () => server.currentRevision(),
+    compactRevision: () => server.metricsSnapshot().compactRevision,
+    keysTotal: () => server.metricsSnapshot().keys,
+    watchers: () => server.watch.size,
+    watchStreams: () => server.watch.streams,
+    leases: () => server.metricsSnapshot().leases,
+  }, { server: ETCD_API_VERSION, cluster: ETCD_CLUSTER_VERSION.split('.').slice(0, 2).join('.') });
   const consensus = new SingleNodeConsensus(opened.wal, opened.memberId, opened.hardState, opened.lastIndex, opened.kv.consistentIndex(), {
     ...SINGLE_NODE_DEFAULTS,
+    onWalWrite: (seconds) => metrics.walWritten(seconds),
     onFatal: (err) => {
       fatal = err;
       log.error('failed to persist the WAL; stopping (fail-stop)', { error: err.message });
@@ -127,6 +150,11 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
     },
     logger: log,
     version: ETCD_API_VERSION,
+    observer: {
+      applied: (seconds) => metrics.backendCommitted(seconds),
+      proposalFailed: () => metrics.proposalFailed(),
+      leaseEvent: (kind) => metrics.leaseEvent(kind),
+    },
   });
   const replayed = server.replay(opened.entries);
   if (opened.isNew) emit(log, EtcdMessages.startingLocalMember, { 'local-member-id': memberHex, 'cluster-id': idToHex(opened.clusterId) });
@@ -146,6 +174,7 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
     maxRecvMessageBytes: cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES,
     maxConcurrentStreams: cfg.maxConcurrentStreams,
     logger: log,
+    observer: metrics.callObserver,
   });
   // every handler is also reachable from the /v3/* JSON gateway, which calls it like the gRPC transport: unary
   // ones with the request bytes, streaming ones with a call of its own (server-streaming ones as bidi)
@@ -178,6 +207,7 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
   const plain: HttpFallback = httpHandler({
     version: ETCD_API_VERSION,
     clusterVersion: ETCD_CLUSTER_VERSION,
+    metrics: () => metrics.render().then((body) => ({ body, contentType: metrics.contentType })),
     // etcd 3.4's /health is false while any alarm is raised
     healthy: (exclude) => fatal === null && consensus.status().leader !== 0n
       && server.alarms().every((a) => exclude?.has(etcdserverpb.AlarmType[a.alarm] ?? '') === true),
@@ -188,6 +218,21 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const { port } = await grpc.listen(host, Number(url.port || 2379), url.protocol === 'https:' ? clientTls : undefined);
     clientPorts.push(port);
+  }
+  // --listen-metrics-urls: /metrics and /health on plain HTTP listeners of their own (etcd's serveMetrics)
+  const metricsServers: http.Server[] = [];
+  for (const url of cfg.listenMetricsUrls) {
+    const srv = http.createServer((req, res) => plain(req, res));
+    metricsServers.push(srv);
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(Number(url.port || 80), url.hostname.replace(/^\[|\]$/g, ''), () => { srv.off('error', reject); resolve(); });
+    }).catch(async (err: unknown) => {
+      await grpc.close(0);
+      for (const m of metricsServers) m.close();
+      throw new StartError(`listen tcp ${url.host}: ${(err as Error).message}`);
+    });
+    log.info('serving metrics', { address: url.href });
   }
   emit(log, EtcdMessages.publishedLocalMember, {
     'local-member-id': memberHex,
@@ -214,6 +259,10 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
         emit(log, EtcdMessages.closingEtcdServer, closeFields);
         compactor?.stop();
         await grpc.close(SHUTDOWN_GRACE_MS);
+        for (const m of metricsServers) {
+          m.closeAllConnections();
+          m.close();
+        }
         await server.stop();
         await opened.wal.close();
         emit(log, EtcdMessages.closedEtcdServer, closeFields);

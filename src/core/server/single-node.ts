@@ -14,6 +14,8 @@ export interface SingleNodeOptions {
   readonly maxPendingBytes: number;
   /** called when the WAL fails: the member must stop (fail-stop; a failed fsync cannot be retried safely) */
   readonly onFatal: (err: Error) => void;
+  /** each durable WAL write, with how long it took (metrics) */
+  readonly onWalWrite?: (seconds: number) => void;
 }
 
 export const SINGLE_NODE_DEFAULTS: Readonly<Omit<SingleNodeOptions, 'onFatal'>> = Object.freeze({
@@ -126,8 +128,10 @@ export class SingleNodeConsensus implements ConsensusModule {
     this.inFlightBytes += batch.bytes;
     const last = batch.entries[batch.entries.length - 1];
     const hardState: HardState = { term: this.term, vote: this.memberId, commit: last.index };
+    const started = this.opts.onWalWrite !== undefined ? process.hrtime.bigint() : 0n;
     this.wal.append(batch.entries, hardState).then(
       () => {
+        if (this.opts.onWalWrite !== undefined) this.opts.onWalWrite(Number(process.hrtime.bigint() - started) / 1e9);
         batch.done = true;
         this.deliver();
       },

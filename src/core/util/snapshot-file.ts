@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Backend } from '../storage/backend';
 import { allBuckets, Buckets, MetaKeys, readMeta, storageVersion, writeMetaNumber } from '../storage/schema';
-import { crc32cUpdate } from '../storage/mvcc';
+import { crc32cUpdate, MvccStore } from '../storage/mvcc';
 
 const shaBytes = 32;
 /** LMDB's first meta page carries this magic right after the page header (MDB_MAGIC, little-endian): at byte 16
@@ -193,5 +193,35 @@ export async function snapshotRestore(
     fs.rmSync(target.dataDir, { recursive: true, force: true });
     if (!target.walDir.startsWith(target.dataDir + path.sep)) fs.rmSync(target.walDir, { recursive: true, force: true });
     throw err;
+  }
+}
+
+export interface FileHashKV {
+  readonly hash: number;
+  readonly hashRevision: number;
+  readonly compactRevision: number;
+}
+
+/**
+ * `hashkv`: etcd's HashKV of a backend or snapshot file at `revision` (0: its current revision), computed by the
+ * server's own code on a working copy (a pending physical compaction is finished there, as the server would
+ * before hashing; the file itself is not touched). Equal to `etcdctl endpoint hashkv` on the member it came
+ * from at the same revision.
+ */
+export async function hashKvOfFile(file: string, revision: number): Promise<FileHashKV> {
+  const layout = await inspectSnapshot(file);
+  const tmp = scratch();
+  try {
+    const db = path.join(tmp.dir, 'db');
+    await extractBackend(file, layout, db);
+    const backend = openBackendOf(db, false);
+    try {
+      const h = MvccStore.open(backend).hashKV(revision);
+      return { hash: h.hash, hashRevision: h.hashRevision, compactRevision: h.compactRevision };
+    } finally {
+      await backend.close();
+    }
+  } finally {
+    tmp.done();
   }
 }

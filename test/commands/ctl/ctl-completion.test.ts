@@ -96,7 +96,7 @@ describe('cairn ctl completion', () => {
     });
 
     it('completes command words', () => {
-      expect(complete('cairn ')).toEqual(['ctl', 'init', 'server']);
+      expect(complete('cairn ')).toEqual(['ctl', 'init', 'server', 'util']);
       expect(complete('cairn ctl mem')).toEqual(['member']);
       expect(complete('cairn ctl member ')).toEqual(['add', 'list', 'promote', 'remove', 'update']);
       expect(complete('cairn ctl --endpoints x sn')).toEqual(['snapshot']);

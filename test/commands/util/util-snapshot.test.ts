@@ -96,6 +96,18 @@ describeIf('snapshots: save from cairn server, cairn util snapshot status and re
     expect([bad.code, bad.stderr]).toEqual([4, 'Error: protobuf not supported as output format\n']);
   });
 
+  it('hashkv of the snapshot equals the member\'s own HashKV, at its revision and at a past one', () => {
+    const snap = path.join(dir, 'etcdctl.db');
+    const live = (rev?: number) => (JSON.parse(ok(etcdctl(src.endpoint, ['endpoint', 'hashkv', '-w', 'json', ...(rev ? ['--rev', String(rev)] : [])]))) as Array<{ HashKV: { hash: number; compact_revision: number; hash_revision?: number } }>)[0].HashKV;
+    const { revision } = dump(src.endpoint);
+    const now = live();
+    expect(ok(util(['hashkv', snap]))).toBe(`${now.hash}, ${revision}, ${now.compact_revision}\n`);
+    expect(JSON.parse(ok(util(['hashkv', snap, '--rev', String(historyRev), '-w', 'json'])))).toEqual({ hash: live(historyRev).hash, hashRevision: historyRev, compactRevision: historyRev - 5 });
+    expect(ok(util(['hashkv', snap, '-w', 'table']))).toContain(`| ${now.hash} |`);
+    const compacted = util(['hashkv', snap, '--rev', String(historyRev - 6)]);
+    expect([compacted.code, compacted.stderr]).toEqual([1, 'Error: etcdserver: mvcc: required revision has been compacted\n']);
+  });
+
   it('restores into a new data dir that cairn server serves with the same keys, history, leases and compaction', async () => {
     const snap = path.join(dir, 'etcdctl.db');
     const before = dump(src.endpoint);

@@ -10,6 +10,8 @@ export interface HttpTarget {
    * raised but those named in `excludeAlarms` (etcd's /health?exclude=NOSPACE)
    */
   healthy(excludeAlarms?: ReadonlySet<string>): boolean;
+  /** the Prometheus text exposition (/metrics); absent: 404 */
+  metrics?(): Promise<{ body: string; contentType: string }>;
 }
 
 function send(res: http2.Http2ServerResponse, status: number, body: string, type = 'application/json'): void {
@@ -34,6 +36,14 @@ export function httpHandler(target: HttpTarget): (req: http2.Http2ServerRequest,
         return send(res, 200, 'ok', 'text/plain; charset=utf-8');
       case '/readyz':
         return target.healthy() ? send(res, 200, 'ok', 'text/plain; charset=utf-8') : send(res, 503, 'not ready', 'text/plain; charset=utf-8');
+      case '/metrics': {
+        if (target.metrics === undefined) return send(res, 404, '404 page not found\n', 'text/plain; charset=utf-8');
+        target.metrics().then(
+          (m) => send(res, 200, m.body, m.contentType),
+          (err: unknown) => send(res, 500, `${(err as Error).message}\n`, 'text/plain; charset=utf-8'),
+        );
+        return;
+      }
       case '/version':
         return send(res, 200, JSON.stringify({ etcdserver: target.version, etcdcluster: target.clusterVersion }));
       default:

@@ -74,6 +74,9 @@ function respondEarly(stream: ServerHttp2Stream, code: number, message: string, 
   }
 }
 
+/** How long an idle HTTP/1.1 keep-alive connection (gateway, /health) stays open. */
+const http1IdleTimeoutMs = 120_000;
+
 export class GrpcServer {
   private readonly routes = new Map<string, Route>();
   private readonly unimplemented = new Map<string, string>();
@@ -101,6 +104,7 @@ export class GrpcServer {
       maxSendMessageBytes: options.maxSendMessageBytes ?? maxFramedMessageBytes,
       maxBufferedBytesPerStream: options.maxBufferedBytesPerStream ?? defaultMaxBufferedBytesPerStream,
       logger: this.logger,
+      observer: options.observer,
     };
     assert(this.limits.maxBufferedBytesPerStream > 0, 'maxBufferedBytesPerStream must be positive');
     this.keepalive = options.keepaliveMinTimeMs === undefined
@@ -121,6 +125,9 @@ export class GrpcServer {
       this.onStream(stream, headers, rawHeaders));
     this.engine.on('sessionError', (err: Error) => this.onConnectionError(err));
     this.http1 = http.createServer((req, res) => this.serveHttp(req, res));
+    // Go's server (etcd) keeps an idle HTTP/1.1 connection open; Node closes it after 5 s, which a client that
+    // reuses pooled connections can meet mid-request ("other side closed"). Idle connections still end, later.
+    this.http1.keepAliveTimeout = http1IdleTimeoutMs;
     // node:http tracks connections (closeIdleConnections, the headers/request timeouts) from 'listening';
     // this server never listens itself (the fronts hand it connections), so start the tracking by hand
     this.http1.emit('listening');

@@ -10,5 +10,5 @@ export { encodeGrpcMessage, decodeGrpcMessage } from './percent-encoding';
 export type { Metadata } from './metadata';
 export type {
   BidiCall, BidiHandler, CallContext, FrameStream, FramedUnaryHandler, GrpcServerOptions, HttpFallback, HttpRequest, HttpResponse,
-  ServerStreamCall, ServerStreamHandler, TlsOptions, TransportLogger, UnaryHandler,
+  ServerStreamCall, ServerStreamHandler, TlsOptions, CallObserver, CallType, TransportLogger, UnaryHandler,
 } from './types';

@@ -16,7 +16,7 @@ import { frameMessage, framePrefixBytes, isWholeFrame, wholeFramesMaxMessage } f
 import { Encoding, decompressMessage } from './decompress';
 import type { PingPolicy } from './ping-policy';
 import type {
-  BidiCall, BidiHandler, CallContext, FrameStream, FramedUnaryHandler, ServerStreamHandler, TransportLogger, UnaryHandler,
+  BidiCall, BidiHandler, CallContext, CallObserver, CallType, FrameStream, FramedUnaryHandler, ServerStreamHandler, TransportLogger, UnaryHandler,
 } from './types';
 
 export const RouteKind = { Unary: 0, UnaryFramed: 1, ServerStream: 2, Bidi: 3 } as const;
@@ -33,6 +33,11 @@ export interface CallLimits {
   readonly maxSendMessageBytes: number;
   readonly maxBufferedBytesPerStream: number;
   readonly logger: TransportLogger;
+  readonly observer?: CallObserver;
+}
+
+function callTypeOf(route: Route): CallType {
+  return route.kind === RouteKind.ServerStream ? 'server_stream' : route.kind === RouteKind.Bidi ? 'bidi_stream' : 'unary';
 }
 
 /** Per-connection state every call on it shares. */
@@ -149,6 +154,7 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
     stream.on('end', onStreamEnd);
     stream.on('close', onStreamClose);
     this.session.openCalls++;
+    this.limits.observer?.started(this.path, callTypeOf(this.route));
     if (timeoutMs !== null && timeoutMs <= maxTimerDelayMs) this.timer = setTimeout(expireCall, timeoutMs, this);
     if (this.route.kind === RouteKind.Bidi) {
       this.state = CallState.Running;
@@ -295,6 +301,7 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
     this.clearTimer();
     this.pending = null;
     if (this.state !== CallState.Answered) {
+      if (this.state !== CallState.Cancelled) this.limits.observer?.handled(this.path, callTypeOf(this.route), Status.CANCELLED);
       this.state = CallState.Cancelled;
       this.notifyCancel();
     }
@@ -371,6 +378,7 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
       return;
     }
     this.state = CallState.Answered;
+    this.limits.observer?.handled(this.path, 'unary', Status.OK);
     this.clearTimer();
     const stream = this.stream;
     if (stream.destroyed || stream.closed) {
@@ -464,6 +472,7 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
       frame = frameMessage(bytes);
     }
     this.state = CallState.Answered;
+    this.limits.observer?.handled(this.path, 'unary', Status.OK);
     this.clearTimer();
     const stream = this.stream;
     if (stream.destroyed || stream.closed) return;
@@ -501,6 +510,7 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
 
   /** A slow reader fell too far behind: reset the stream (the client sees RESOURCE_EXHAUSTED). */
   private overflow(): void {
+    if (this.state < CallState.Answered) this.limits.observer?.handled(this.path, callTypeOf(this.route), Status.RESOURCE_EXHAUSTED);
     this.state = CallState.Cancelled;
     this.clearTimer();
     this.cancelReason = new GrpcError(
@@ -525,6 +535,7 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
   private finish(status: GrpcError | null, byHandler = false): void {
     if (this.state >= CallState.Answered) return;
     this.state = CallState.Answered;
+    this.limits.observer?.handled(this.path, callTypeOf(this.route), status === null ? 0 : status.code);
     if (status !== null && !byHandler) queueMicrotask(() => {
       this.cancelReason ??= status;
       this.notifyCancel();

@@ -113,6 +113,17 @@ export interface GrpcServerOptions {
   maxSessionMemoryMb?: number;
   logger?: TransportLogger;
   tls?: TlsOptions;
+  /** told of every call's start and end (metrics); must not throw */
+  observer?: CallObserver;
+}
+
+/** The kind of a call as go-grpc-prometheus names it. */
+export type CallType = 'unary' | 'server_stream' | 'bidi_stream';
+
+export interface CallObserver {
+  started(path: string, type: CallType): void;
+  /** once per started call: the status it ended with (1 CANCELLED when the client went away) */
+  handled(path: string, type: CallType, code: number): void;
 }
 
 /** A request that is not gRPC: on HTTP/2 node's compat objects, on HTTP/1.1 node:http's; both share this API. */

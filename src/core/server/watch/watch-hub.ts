@@ -140,6 +140,7 @@ export class WatchStream {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.hub.streams--;
     for (const w of this.watchers.values()) this.hub.remove(w);
     this.watchers.clear();
   }
@@ -213,7 +214,11 @@ export class WatchHub {
     }
   }
 
+  /** open watch streams */
+  streams = 0;
+
   openStream(sink: WatchSink): WatchStream {
+    this.streams++;
     return new WatchStream(this, sink);
   }
 

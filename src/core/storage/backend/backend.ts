@@ -100,6 +100,11 @@ export class Bucket {
     return new PinnedBucket(this.name, this.db, snapshot);
   }
 
+  /** Entries in the bucket, from the B-tree's own count (O(1), no scan). */
+  entryCount(): number {
+    return (this.db.getStats() as { entryCount: number }).entryCount;
+  }
+
   /** B-tree pages this bucket occupies (branch + leaf + overflow). */
   pages(): number {
     const s = this.db.getStats() as { treeBranchPageCount: number; treeLeafPageCount: number; overflowPages: number };

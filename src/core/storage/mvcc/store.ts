@@ -205,6 +205,11 @@ export class MvccStore implements KvReader {
    * The store as it is now, pinned until the PinnedRead is closed: for reads spanning event-loop turns
    * (RangeStream). Writes and compactions after this call do not change what it reads.
    */
+  /** Live keys: the key index's entry count, as LMDB keeps it. */
+  keysTotal(): number {
+    return this.buckets.keys.entryCount();
+  }
+
   /** Every raised alarm. */
   alarms(): AlarmRecord[] {
     return alarmRecords(this.buckets.alarm);
