@@ -12,6 +12,8 @@ import type { LeaseRecord } from '../storage/mvcc';
 interface LeaseState {
   readonly id: bigint;
   readonly ttl: number;
+  /** seconds left at the last applied checkpoint (etcd's remainingTTL); 0: none */
+  remainingTtl: number;
   expiry: number;
   due: number;
   heapIndex: number;
@@ -24,11 +26,23 @@ export interface LessorOptions {
   readonly now: () => number;
   /** a revoke proposed for an expired lease is proposed again after this long if it has not applied (etcd: 3 s) */
   readonly retryMs?: number;
+  /**
+   * etcd's lease checkpoints (--experimental-enable-lease-checkpoint): every this long, a lease with more time
+   * left than that has its remaining TTL checkpointed through the log; 0 or absent: off
+   */
+  readonly checkpointIntervalMs?: number;
+}
+
+/** One checkpoint to propose: the seconds a lease has left (etcd's LeaseCheckpoint). */
+export interface LeaseCheckpoint {
+  readonly id: bigint;
+  readonly remainingTtl: number;
 }
 
 /** What a renewal found (LeaseKeepAlive). */
 export type RenewResult =
-  | { readonly kind: 'renewed'; readonly ttl: number }
+  /** `clearCheckpoint`: the lease had a checkpointed remaining TTL, which the renewal voids (propose 0) */
+  | { readonly kind: 'renewed'; readonly ttl: number; readonly clearCheckpoint: boolean }
   | { readonly kind: 'not-found' }
   /** expired, its revoke under way: the keepalive waits for it, then answers as for a lease not found */
   | { readonly kind: 'expired'; readonly revoked: Promise<void> };
@@ -41,10 +55,14 @@ export class Lessor {
   private readonly heap: LeaseState[] = [];
   private readonly now: () => number;
   private readonly retryMs: number;
+  private readonly checkpointMs: number;
+  /** checkpoints due, soonest first (lazy: an entry whose lease is gone is skipped); one per scheduling */
+  private readonly checkpoints: Array<{ id: bigint; due: number }> = [];
 
   constructor(opts: LessorOptions) {
     this.now = opts.now;
     this.retryMs = opts.retryMs ?? 3000;
+    this.checkpointMs = opts.checkpointIntervalMs ?? 0;
   }
 
   get size(): number {
@@ -57,14 +75,52 @@ export class Lessor {
    */
   recover(records: Iterable<LeaseRecord>, extendMs: number): void {
     const now = this.now();
-    for (const r of records) this.add(r.id, r.ttl, now + extendMs + (r.remainingTtl > 0 ? r.remainingTtl : r.ttl) * 1000);
+    for (const r of records) {
+      const l = this.add(r.id, r.ttl, now + extendMs + (r.remainingTtl > 0 ? r.remainingTtl : r.ttl) * 1000);
+      l.remainingTtl = r.remainingTtl;
+      this.scheduleCheckpoint(l);
+    }
   }
 
   /** A grant applied. */
   granted(id: bigint, ttl: number): void {
     const existing = this.leases.get(id);
     if (existing !== undefined) this.remove(existing);
-    this.add(id, ttl, this.now() + ttl * 1000);
+    this.scheduleCheckpoint(this.add(id, ttl, this.now() + ttl * 1000));
+  }
+
+  /** A checkpoint applied: the lease's remaining TTL as of now (0 clears it), and its next checkpoint. */
+  checkpointed(id: bigint, remainingTtl: number): void {
+    const l = this.leases.get(id);
+    if (l === undefined) return;
+    l.remainingTtl = remainingTtl;
+    this.scheduleCheckpoint(l);
+  }
+
+  /**
+   * etcd's findDueScheduledCheckpoints: up to `max` leases whose checkpoint is due, with the seconds they have
+   * left (rounded up); leases expired or not yet run down at all are skipped.
+   */
+  dueCheckpoints(max: number): LeaseCheckpoint[] {
+    const now = this.now();
+    const out: LeaseCheckpoint[] = [];
+    const h = this.checkpoints;
+    while (out.length < max && h.length > 0 && h[0].due <= now) {
+      const { id } = popMin(h);
+      const l = this.leases.get(id);
+      if (l === undefined || l.expiry <= now) continue;
+      const remainingTtl = Math.ceil((l.expiry - now) / 1000);
+      if (remainingTtl >= l.ttl) continue;
+      out.push({ id, remainingTtl });
+    }
+    return out;
+  }
+
+  /** etcd's scheduleCheckpointIfNeeded: only leases with more time left than the interval get one. */
+  private scheduleCheckpoint(l: LeaseState): void {
+    if (this.checkpointMs <= 0) return;
+    const left = l.remainingTtl > 0 ? l.remainingTtl : l.ttl;
+    if (left * 1000 > this.checkpointMs) pushMin(this.checkpoints, { id: l.id, due: this.now() + this.checkpointMs });
   }
 
   /** A revoke applied: the lease is gone, keepalives waiting on it get their answer. */
@@ -91,7 +147,7 @@ export class Lessor {
     }
     l.expiry = now + l.ttl * 1000;
     this.reschedule(l, l.expiry);
-    return { kind: 'renewed', ttl: l.ttl };
+    return { kind: 'renewed', ttl: l.ttl, clearCheckpoint: this.checkpointMs > 0 && l.remainingTtl > 0 };
   }
 
   /** Seconds left (etcd: int64(Remaining().Seconds()), cut toward zero), with the granted TTL; undefined: no such lease. */
@@ -136,11 +192,12 @@ export class Lessor {
 
   // ---- the indexed heap (by `due`) ----
 
-  private add(id: bigint, ttl: number, expiry: number): void {
-    const l: LeaseState = { id, ttl, expiry, due: expiry, heapIndex: this.heap.length };
+  private add(id: bigint, ttl: number, expiry: number): LeaseState {
+    const l: LeaseState = { id, ttl, remainingTtl: 0, expiry, due: expiry, heapIndex: this.heap.length };
     this.leases.set(id, l);
     this.heap.push(l);
     this.up(l.heapIndex);
+    return l;
   }
 
   private remove(l: LeaseState): void {
@@ -195,4 +252,34 @@ export class Lessor {
     h[a].heapIndex = a;
     h[b].heapIndex = b;
   }
+}
+
+/** A plain binary min-heap by `due` (the checkpoint schedule). */
+function pushMin(h: Array<{ id: bigint; due: number }>, e: { id: bigint; due: number }): void {
+  h.push(e);
+  for (let i = h.length - 1; i > 0;) {
+    const p = (i - 1) >> 1;
+    if (h[p].due <= h[i].due) break;
+    [h[p], h[i]] = [h[i], h[p]];
+    i = p;
+  }
+}
+
+function popMin(h: Array<{ id: bigint; due: number }>): { id: bigint; due: number } {
+  const top = h[0];
+  const last = h.pop() as { id: bigint; due: number };
+  if (h.length > 0) {
+    h[0] = last;
+    for (let i = 0; ;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && h[l].due < h[m].due) m = l;
+      if (r < h.length && h[r].due < h[m].due) m = r;
+      if (m === i) break;
+      [h[m], h[i]] = [h[i], h[m]];
+      i = m;
+    }
+  }
+  return top;
 }

@@ -48,6 +48,8 @@ export interface OpenedMember {
 export interface OpenOptions {
   readonly wal: WalOptions;
   readonly quotaBackendBytes: number;
+  /** store lease checkpoints (--experimental-enable-lease-checkpoint-persist) */
+  readonly persistLeaseCheckpoints?: boolean;
 }
 
 /** Opens (or, when it has no WAL yet, creates) a member. */
@@ -78,7 +80,7 @@ export async function openMember(layout: DataDirLayout, cluster: ClusterSpec, op
     fs.mkdirSync(path.dirname(layout.backendPath), { recursive: true, mode: 0o700 });
   }
   removeStaleSnapshots(layout.backendPath);
-  const kv = openKvState(layout.backendPath, { quotaBackendBytes: opts.quotaBackendBytes });
+  const kv = openKvState(layout.backendPath, { quotaBackendBytes: opts.quotaBackendBytes, persistLeaseCheckpoints: opts.persistLeaseCheckpoints });
   const lastIndex = entries.length > 0 ? entries[entries.length - 1].index : Math.max(hardState.commit, kv.consistentIndex());
   return { layout, memberId, clusterId, memberIds, wal, hardState, entries, lastIndex, kv, isNew, repairedBytes };
 }

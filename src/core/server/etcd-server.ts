@@ -45,6 +45,8 @@ export interface ServerLimits {
   readonly minLeaseTtlSeconds?: number;
   /** leases found at start run their TTL plus this long (etcd's Promote: the election timeout) */
   readonly leaseExtendMs?: number;
+  /** lease checkpoints every this long (etcd --experimental-enable-lease-checkpoint: 5 minutes); 0: off */
+  readonly leaseCheckpointIntervalMs?: number;
   /**
    * the backend size above which writes that add data are refused and NOSPACE is raised (etcd's
    * --quota-backend-bytes after defaulting: 0 means etcd's 2 GiB default, negative disables it)
@@ -75,6 +77,7 @@ const maxSnapshots = 2;
 /** etcd revokes at most 1000 expired leases a second (leaseRevokeRate), checking every 500 ms. */
 const leaseRevokeCheckMs = 500;
 const leaseRevokesPerCheck = 500;
+const leaseCheckpointsPerCheck = 500;
 
 /** 256 KiB: a chunk is built whole, so this is the memory one RangeStream holds at a time (times two or so). */
 export const rangeStreamChunkBytesDefault = 256 * 1024;
@@ -183,11 +186,11 @@ export class EtcdServer {
     });
     this.onApplied((revision, events) => this.watch.onApplied(revision, events));
     const clock = parts.clock ?? Date.now;
-    this.lessor = new Lessor({ now: clock });
+    this.lessor = new Lessor({ now: clock, checkpointIntervalMs: this.limits.leaseCheckpointIntervalMs ?? 0 });
     this.lessor.recover(this.kv.leases(), this.limits.leaseExtendMs ?? 0);
     this.leaseIdSuffix = (BigInt(clock()) & ((1n << 40n) - 1n)) << 8n;
     this.refreshDbSize(true);
-    this.leaseTimer = setInterval(() => this.revokeExpiredLeases(), leaseRevokeCheckMs);
+    this.leaseTimer = setInterval(() => this.tickLeases(), leaseRevokeCheckMs);
     this.leaseTimer.unref();
   }
 
@@ -342,6 +345,8 @@ export class EtcdServer {
     const r = this.lessor.renew(id);
     if (r.kind === 'renewed') {
       this.observer?.leaseEvent('renewed');
+      // etcd: a renewal voids the lease's checkpointed remaining TTL, through the log
+      if (r.clearCheckpoint) this.proposeCheckpoints([{ id, remainingTtl: 0 }]);
       return r.ttl;
     }
     if (r.kind === 'not-found') return 0;
@@ -375,9 +380,25 @@ export class EtcdServer {
     return (((this.memberId & 0xffffn) << 48n) | this.leaseIdSuffix) & ((1n << 63n) - 1n);
   }
 
-  /** Proposes a revoke for each expired lease (the leader's job; every member here is the leader). */
-  private revokeExpiredLeases(): void {
+  /** etcd's LeaseCheckpoint request, through the log; failures are left to the next round. */
+  private proposeCheckpoints(checkpoints: ReadonlyArray<{ id: bigint; remainingTtl: number }>): void {
+    const bytes = etcdserverpb.LeaseCheckpointRequest.encode({
+      checkpoints: checkpoints.map((c) => ({ ID: longOf(c.id), remaining_TTL: c.remainingTtl })),
+    }).finish();
+    this.propose(9, bytes, { leaseCheckpoint: etcdserverpb.LeaseCheckpointRequest.decode(bytes) }).catch((err: unknown) => {
+      this.logger.warn('failed to checkpoint leases', { error: String(err) });
+    });
+  }
+
+  /**
+   * The lessor's periodic work, every 500 ms (the leader's job; every member here is the leader): checkpoints
+   * due and revokes of expired leases are proposed. @internal public so tests with a fake clock can run a round.
+   */
+  tickLeases(): void {
     if (this.stopped) return;
+    // etcd checkpoints at most 1000 leases a second, in batches of at most 1000
+    const due = this.lessor.dueCheckpoints(leaseCheckpointsPerCheck);
+    if (due.length > 0) this.proposeCheckpoints(due);
     for (const id of this.lessor.expired(leaseRevokesPerCheck)) {
       const bytes = etcdserverpb.LeaseRevokeRequest.encode({ ID: longOf(id) }).finish();
       this.propose(7, bytes, { leaseRevoke: etcdserverpb.LeaseRevokeRequest.decode(bytes) }).catch((err: unknown) => {
@@ -554,6 +575,8 @@ export class EtcdServer {
       } else if (out.result?.kind === 'leaseRevoke') {
         this.lessor.revoked(out.result.id);
         this.observer?.leaseEvent('revoked');
+      } else if (out.result?.kind === 'leaseCheckpoint') {
+        for (const c of out.result.checkpoints) this.lessor.checkpointed(c.id, c.remainingTtl);
       }
       if (out.error !== undefined) this.observer?.proposalFailed();
       if (!req) continue;

@@ -2,7 +2,7 @@
 import { openStorage, mapSizeForQuota } from '../storage';
 import type { AlarmRecord, MvccStore, KvWriter, LeaseRecord } from '../storage/mvcc';
 import { Errors, raise } from '../errors';
-import { toBigUint } from '../api/proto';
+import { toBigInt, toBigUint, toNumber } from '../api/proto';
 import type { Backend } from '../storage/backend';
 import * as apply from './apply';
 import type { ResponseOpResult, TxnResult } from './apply';
@@ -15,6 +15,8 @@ export const DEFAULT_QUOTA_BACKEND_BYTES = 2 * 1024 * 1024 * 1024;
 
 export interface KvStateOptions {
   readonly quotaBackendBytes: number;
+  /** store lease checkpoints (etcd's --experimental-enable-lease-checkpoint-persist) */
+  readonly persistLeaseCheckpoints?: boolean;
 }
 
 /** Nested responses carry only their revision in the header, as etcd's do. */
@@ -41,6 +43,7 @@ const NOSPACE = 1;
 class ApplyEnv implements apply.ApplyContext {
   w: KvWriter | null = null;
   capped = false;
+  persistCheckpoints = false;
   leaseExists(id: bigint): boolean {
     return this.w !== null && this.w.leaseExists(id);
   }
@@ -88,6 +91,13 @@ function applyRequest(w: KvWriter, arg: { req: cairnpb.IInternalRequest | null; 
     const r = apply.leaseRevoke(w, req.leaseRevoke);
     return { kind: 'leaseRevoke', revision: r.revision, id: r.id };
   }
+  if (req.leaseCheckpoint) {
+    // etcd keeps checkpoints in memory unless --experimental-enable-lease-checkpoint-persist; only stored ones
+    // outlive a restart, which is all they change on one member
+    const checkpoints = (req.leaseCheckpoint.checkpoints ?? []).map((c) => ({ id: toBigInt(c.ID ?? 0), remainingTtl: toNumber(c.remaining_TTL ?? 0) }));
+    if (env.persistCheckpoints) for (const c of checkpoints) w.leaseCheckpoint(c.id, c.remainingTtl);
+    return { kind: 'leaseCheckpoint', revision: w.revision, checkpoints };
+  }
   if (req.alarm) {
     const a = req.alarm;
     const memberId = toBigUint(a.memberID);
@@ -115,8 +125,10 @@ class LmdbKvState implements KvState {
   constructor(
     private readonly backend: Backend,
     private readonly store: MvccStore,
+    persistLeaseCheckpoints: boolean,
   ) {
     this.env.capped = store.alarms().some((a) => a.alarm === NOSPACE);
+    this.env.persistCheckpoints = persistLeaseCheckpoints;
   }
 
   consistentIndex(): number { return this.store.consistentIndex; }
@@ -217,5 +229,5 @@ function isSerializableOps(ops: etcdserverpb.IRequestOp[] | null | undefined): b
 export function openKvState(path: string, opts: KvStateOptions): KvState {
   const quota = opts.quotaBackendBytes > 0 ? opts.quotaBackendBytes : DEFAULT_QUOTA_BACKEND_BYTES;
   const { backend, store } = openStorage(path, { mapSizeBytes: mapSizeForQuota(quota) });
-  return new LmdbKvState(backend, store);
+  return new LmdbKvState(backend, store, opts.persistLeaseCheckpoints === true);
 }

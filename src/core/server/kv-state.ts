@@ -16,7 +16,8 @@ export type ApplyResult =
   | { kind: 'compaction'; revision: number }
   | { kind: 'leaseGrant'; revision: number; id: bigint; ttl: number }
   | { kind: 'leaseRevoke'; revision: number; id: bigint }
-  | { kind: 'alarm'; revision: number; alarms: AlarmRecord[] };
+  | { kind: 'alarm'; revision: number; alarms: AlarmRecord[] }
+  | { kind: 'leaseCheckpoint'; revision: number; checkpoints: Array<{ id: bigint; remainingTtl: number }> };
 
 /** The outcome of one committed entry: the store revision after it, its events, and its answer or error. */
 export interface ApplyOutcome {

@@ -39,6 +39,9 @@ export const SHUTDOWN_GRACE_MS = 2000;
  */
 export const MAX_ENTRIES_BETWEEN_FLUSHES = 20_000;
 
+/** etcd's default lease checkpoint interval (etcdserver LeaseCheckpointInterval, not a flag in 3.4). */
+export const LEASE_CHECKPOINT_INTERVAL_MS = 5 * 60 * 1000;
+
 export class StartError extends Error {}
 
 export interface RunningMember {
@@ -91,6 +94,7 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
     {
       wal: { unsafeNoFsync: cfg.unsafeNoFsync, logger: (msg, fields) => log.info(msg, fields) },
       quotaBackendBytes: cfg.quotaBackendBytes,
+      persistLeaseCheckpoints: cfg.leaseCheckpoint && cfg.leaseCheckpointPersist,
     },
   );
   emit(log, EtcdMessages.openedBackendDb, { path: layout.backendPath, took: `${Number(process.hrtime.bigint() - openStart) / 1e6}ms` });
@@ -146,6 +150,7 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
       watchProgressNotifyIntervalMs: cfg.watchProgressNotifyIntervalMs,
       minLeaseTtlSeconds: minLeaseTtlSeconds(cfg.electionTicks, cfg.heartbeatIntervalMs),
       leaseExtendMs: cfg.electionTimeoutMs,
+      leaseCheckpointIntervalMs: cfg.leaseCheckpoint ? LEASE_CHECKPOINT_INTERVAL_MS : 0,
       quotaBackendBytes: cfg.quotaBackendBytes,
     },
     logger: log,

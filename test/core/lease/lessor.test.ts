@@ -15,7 +15,7 @@ describe('Lessor', () => {
     lessor.granted(1n, 10);
     t.now += 9_999;
     expect(lessor.expired(10)).toEqual([]);
-    expect(lessor.renew(1n)).toEqual({ kind: 'renewed', ttl: 10 });
+    expect(lessor.renew(1n)).toEqual({ kind: 'renewed', ttl: 10, clearCheckpoint: false });
     t.now += 9_999;
     expect(lessor.expired(10)).toEqual([]);
     expect(lessor.timeToLive(1n)).toEqual({ ttl: 0, grantedTtl: 10 });
@@ -108,7 +108,7 @@ describe('Lessor', () => {
         if (m === undefined) expect(r.kind).toBe('not-found');
         else if (m.expiry <= t.now) expect(r.kind).toBe('expired');
         else {
-          expect(r).toEqual({ kind: 'renewed', ttl: m.ttl });
+          expect(r).toEqual({ kind: 'renewed', ttl: m.ttl, clearCheckpoint: false });
           m.expiry = m.due = t.now + m.ttl * 1000;
         }
       } else if (op === 2) {
@@ -132,5 +132,57 @@ describe('Lessor', () => {
       expect(lessor.size).toBe(model.size);
     }
     expect(lessor.ids()).toEqual([...model.keys()].sort((a, b) => (a < b ? -1 : 1)));
+  });
+});
+
+describe('Lessor checkpoints (etcd --experimental-enable-lease-checkpoint)', () => {
+  const withCheckpoints = (intervalMs: number) => {
+    const t = { now: 5_000_000 };
+    return { t, lessor: new Lessor({ now: () => t.now, checkpointIntervalMs: intervalMs }) };
+  };
+
+  it('checkpoints a lease longer than the interval once the interval has passed, with its seconds left rounded up', () => {
+    const { t, lessor } = withCheckpoints(60_000);
+    lessor.granted(1n, 600);
+    lessor.granted(2n, 30); // not longer than the interval: never checkpointed
+    t.now += 59_999;
+    expect(lessor.dueCheckpoints(10)).toEqual([]);
+    t.now += 1;
+    expect(lessor.dueCheckpoints(10)).toEqual([{ id: 1n, remainingTtl: 540 }]);
+    expect(lessor.dueCheckpoints(10)).toEqual([]); // one per schedule
+    lessor.checkpointed(1n, 540); // applied: the next one is an interval away
+    t.now += 60_500;
+    expect(lessor.dueCheckpoints(10)).toEqual([{ id: 1n, remainingTtl: 480 }]);
+  });
+
+  it('skips leases revoked, expired or renewed to their full TTL, and limits a batch', () => {
+    const { t, lessor } = withCheckpoints(10_000);
+    for (const id of [1n, 2n, 3n, 4n]) lessor.granted(id, 100);
+    lessor.revoked(2n);
+    t.now += 10_000;
+    expect(lessor.renew(3n)).toEqual({ kind: 'renewed', ttl: 100, clearCheckpoint: false }); // back to its full TTL
+    expect(lessor.dueCheckpoints(1)).toEqual([{ id: 1n, remainingTtl: 90 }]);
+    expect(lessor.dueCheckpoints(10)).toEqual([{ id: 4n, remainingTtl: 90 }]);
+  });
+
+  it('a renewal voids a checkpointed remaining TTL (the server proposes 0), and recovery uses a stored one', () => {
+    const { t, lessor } = withCheckpoints(10_000);
+    lessor.granted(7n, 100);
+    t.now += 10_000;
+    lessor.checkpointed(7n, 90);
+    expect(lessor.renew(7n)).toEqual({ kind: 'renewed', ttl: 100, clearCheckpoint: true });
+    lessor.checkpointed(7n, 0);
+    expect(lessor.renew(7n)).toEqual({ kind: 'renewed', ttl: 100, clearCheckpoint: false });
+    const fresh = withCheckpoints(10_000);
+    fresh.lessor.recover([{ id: 7n, ttl: 100, remainingTtl: 42 }], 0);
+    expect(fresh.lessor.timeToLive(7n)).toEqual({ ttl: 42, grantedTtl: 100 });
+  });
+
+  it('does nothing when checkpoints are off', () => {
+    const { t, lessor } = clocked();
+    lessor.granted(1n, 600);
+    t.now += 600_000 - 1;
+    expect(lessor.dueCheckpoints(10)).toEqual([]);
+    expect(lessor.renew(1n)).toEqual({ kind: 'renewed', ttl: 600, clearCheckpoint: false });
   });
 });

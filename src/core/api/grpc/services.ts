@@ -149,6 +149,9 @@ function serveWatch(call: BidiCall, server: EtcdServer): void {
  * before the renewal (etcd: so a keepalive never reports a revision after the lease's revoke). A client
  * half-close ends the call OK, as etcd does.
  */
+/** Keepalive requests a stream may have waiting (behind an expired lease's revoke) before it is ended. */
+const maxKeepAliveBacklog = 10_000;
+
 function serveLeaseKeepAlive(call: BidiCall, server: EtcdServer): void {
   let chain: Promise<void> = Promise.resolve();
   let waiting = 0;
@@ -169,7 +172,12 @@ function serveLeaseKeepAlive(call: BidiCall, server: EtcdServer): void {
       answer(req.ID, header, ttl);
       return;
     }
-    // an expired lease answers once revoked: later answers on this stream queue behind it, in order
+    // an expired lease answers once revoked: later answers on this stream queue behind it, in order (boundedly:
+    // a client that keeps sending while its answers wait is cut off)
+    if (waiting >= maxKeepAliveBacklog) {
+      call.end(new GrpcError(GrpcCode.RESOURCE_EXHAUSTED, `cairn: more than ${maxKeepAliveBacklog} keepalive requests wait for answers on this stream`));
+      return;
+    }
     waiting++;
     chain = chain.then(async () => {
       const t = await ttl;
