@@ -85,15 +85,21 @@ export async function openMember(layout: DataDirLayout, cluster: ClusterSpec, op
   return { layout, memberId, clusterId, memberIds, wal, hardState, entries, lastIndex, kv, isNew, repairedBytes };
 }
 
-/** Snapshot copies (EtcdServer.openSnapshot) left by a member that died while sending them. */
+/**
+ * Snapshot copies (EtcdServer.openSnapshot) left by a member that died while sending them, and defragmented
+ * copies (with their LMDB lock files) left by one that died while making them or ran on one renamed into place.
+ */
 function removeStaleSnapshots(backendPath: string): void {
   const dir = path.dirname(backendPath);
   const prefix = `${path.basename(backendPath)}.snapshot-`;
+  const defragPrefix = `${path.basename(backendPath)}.defrag-`;
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch {
     return;
   }
-  for (const n of names) if (n.startsWith(prefix) && n.endsWith('.tmp')) fs.rmSync(path.join(dir, n), { force: true });
+  for (const n of names) {
+    if ((n.startsWith(prefix) && n.endsWith('.tmp')) || n.startsWith(defragPrefix)) fs.rmSync(path.join(dir, n), { force: true });
+  }
 }

@@ -54,6 +54,8 @@ export interface ServerLimits {
   readonly quotaBackendBytes?: number;
 }
 
+export interface HashKVOut { header: HeaderFields; hash: number; compactRevision: number; hashRevision: number }
+
 /** etcd's DefaultQuotaBytes: 2 GiB. */
 export const defaultQuotaBackendBytes = 2 * 1024 * 1024 * 1024;
 /** etcd's quota costs (etcdserver/quota.go): a key-value's overhead and a lease's. */
@@ -141,6 +143,11 @@ export class EtcdServer {
   /** the low 48 bits of the next generated lease id (etcd's request id generator: member, time, counter) */
   private leaseIdSuffix: bigint;
   private snapshotsOpen = 0;
+  /** snapshot copies being written (a defragmentation waits for them: they read the environment it replaces) */
+  private snapshotCopies: Promise<void>[] = [];
+  /** set while the backend is being defragmented: committed entries wait in `deferred` (see defragment) */
+  private defragging: Promise<unknown> | null = null;
+  private deferred: CommittedEntry[] = [];
   /** the backend's in-use size, read at most every dbSizeRefreshMs (the quota check needs it per write) */
   private dbSizeCached = 0;
   private dbSizeReadAt = 0;
@@ -288,7 +295,7 @@ export class EtcdServer {
   /** One bounded compaction step per turn of the event loop, so writes and reads go on in between. */
   private compactionLoop(): void {
     this.compactionScheduled = false;
-    if (this.stopped) return;
+    if (this.stopped || this.defragging !== null) return; // resumed after the defragmentation
     if (this.kv.compactStep(this.limits.compactionBatchLimit)) {
       this.compactionScheduled = true;
       if (this.limits.compactionSleepIntervalMs > 0) setTimeout(this.compactionLoopBound, this.limits.compactionSleepIntervalMs);
@@ -455,6 +462,36 @@ export class EtcdServer {
     return { header: this.header(res.revision), alarms: res.alarms };
   }
 
+  // ---- defragmentation ----
+
+  /**
+   * Maintenance.Defragment: the backend rewritten without its free pages, online. As in etcd, writes wait
+   * meanwhile: committed entries are held (durable in the WAL) and applied once the copy has replaced the store,
+   * so acknowledged writes are all in the copy and nothing is applied twice. Reads go on from the old
+   * environment, which holds everything acknowledged (no write is acknowledged while entries are held).
+   */
+  async defragment(): Promise<HeaderFields> {
+    if (this.stopped) raise(Errors.Stopped);
+    while (this.defragging !== null) await this.defragging.catch(() => undefined);
+    let done!: () => void;
+    this.defragging = new Promise<void>((resolve) => { done = resolve; });
+    try {
+      if (this.flushing) await this.flushing;
+      await Promise.all(this.snapshotCopies);
+      const r = await this.kv.defragment();
+      this.logger.info('finished defragmenting the backend', { 'current-db-size-bytes': r.beforeBytes, 'new-db-size-bytes': r.afterBytes });
+    } finally {
+      this.defragging = null;
+      done();
+      const held = this.deferred;
+      this.deferred = [];
+      if (held.length > 0 && !this.stopped) this.applyEntries(held);
+      this.scheduleCompaction();
+      this.refreshDbSize(true);
+    }
+    return this.header(this.kv.currentRevision());
+  }
+
   // ---- snapshots ----
 
   /**
@@ -478,7 +515,15 @@ export class EtcdServer {
     };
     try {
       await fs.promises.rm(file, { force: true });
-      await this.kv.copyBackend(file);
+      if (this.defragging !== null) await this.defragging.catch(() => undefined);
+      const copy = this.kv.copyBackend(file);
+      const tracked = copy.catch(() => undefined);
+      this.snapshotCopies.push(tracked);
+      try {
+        await copy;
+      } finally {
+        this.snapshotCopies = this.snapshotCopies.filter((c) => c !== tracked);
+      }
       const { size } = await fs.promises.stat(file);
       return { path: file, size, release };
     } catch (err) {
@@ -487,7 +532,9 @@ export class EtcdServer {
     }
   }
 
-  hashKV(revision: number): { header: HeaderFields; hash: number; compactRevision: number; hashRevision: number } {
+  hashKV(revision: number): HashKVOut | Promise<HashKVOut> {
+    // hashing finishes a pending compaction first (a write): not while the store is being copied
+    if (this.defragging !== null) return this.defragging.catch(() => undefined).then(() => this.hashKV(revision));
     const h = this.kv.hashKV(revision);
     return { header: this.header(this.kv.currentRevision()), ...h };
   }
@@ -516,6 +563,7 @@ export class EtcdServer {
     if (this.leaseTimer !== undefined) clearInterval(this.leaseTimer);
     this.lessor.releaseWaiters();
     await this.consensus.stop();
+    if (this.defragging !== null) await this.defragging.catch(() => undefined);
     if (this.flushing) await this.flushing;
     for (const w of this.compactionWaiters) w();
     this.compactionWaiters = [];
@@ -560,6 +608,11 @@ export class EtcdServer {
   }
 
   private applyEntries(entries: readonly CommittedEntry[]): void {
+    if (this.defragging !== null) {
+      // nothing may write the store while it is copied; the entries are durable in the WAL and apply right after
+      for (const e of entries) this.deferred.push(e);
+      return;
+    }
     const batch: Array<{ index: number; term: number; req: Decoded | null }> = [];
     for (const e of entries) batch.push({ index: e.index, term: e.term, req: this.decodeEntry(e) });
     const started = this.observer !== undefined ? process.hrtime.bigint() : 0n;

@@ -1,4 +1,6 @@
 // KvState over the LMDB-backed MVCC store and etcd's apply semantics (storage/, server/apply/).
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
 import { openStorage, mapSizeForQuota } from '../storage';
 import type { AlarmRecord, MvccStore, KvWriter, LeaseRecord } from '../storage/mvcc';
 import { Errors, raise } from '../errors';
@@ -121,14 +123,56 @@ function applyRequest(w: KvWriter, arg: { req: cairnpb.IInternalRequest | null; 
 
 class LmdbKvState implements KvState {
   private readonly env = new ApplyEnv();
+  private defrags = 0;
 
   constructor(
-    private readonly backend: Backend,
-    private readonly store: MvccStore,
+    private backend: Backend,
+    private store: MvccStore,
     persistLeaseCheckpoints: boolean,
+    /** the backend file's name (a defragmented copy is opened under a temporary name, then renamed to this) */
+    private readonly path: string,
+    private readonly mapSizeBytes: number,
   ) {
     this.env.capped = store.alarms().some((a) => a.alarm === NOSPACE);
     this.env.persistCheckpoints = persistLeaseCheckpoints;
+  }
+
+  /**
+   * Online defragmentation. The caller holds back applies meanwhile (nothing may write the store). LMDB writes a
+   * compacted copy from one read transaction (worker thread: reads go on), the copy is opened and takes the
+   * store's place in one synchronous step, and is renamed over the backend file. The old environment stays
+   * open for the range streams that pinned it and closes when the last one is done.
+   */
+  async defragment(): Promise<{ beforeBytes: number; afterBytes: number }> {
+    const beforeBytes = this.backend.sizeBytes();
+    const tmp = `${this.path}.defrag-${process.pid}-${++this.defrags}`;
+    fs.rmSync(tmp, { force: true });
+    try {
+      await this.backend.copyTo(tmp, true);
+      const fd = fs.openSync(tmp, 'r+');
+      try {
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
+    const { backend, store } = openStorage(tmp, { mapSizeBytes: this.mapSizeBytes, eventPrevKv: this.store.eventPrevKv });
+    const old = this.backend;
+    this.backend = backend;
+    this.store = store;
+    // the environment keeps its file open: the name can change under it
+    fs.renameSync(tmp, this.path);
+    const dir = fs.openSync(nodePath.dirname(this.path), 'r');
+    try {
+      fs.fsyncSync(dir);
+    } finally {
+      fs.closeSync(dir);
+    }
+    void old.closeWhenIdle();
+    return { beforeBytes, afterBytes: this.backend.sizeBytes() };
   }
 
   consistentIndex(): number { return this.store.consistentIndex; }
@@ -204,7 +248,7 @@ class LmdbKvState implements KvState {
   compactionPending(): boolean { return this.store.compactionPending; }
   flush(): Promise<void> { return this.backend.flush(); }
   copyBackend(path: string): Promise<void> { return this.backend.copyTo(path, true); }
-  backendPath(): string { return this.backend.path; }
+  backendPath(): string { return this.path; }
   dbSizeBytes(): number { return this.backend.sizeBytes(); }
   dbSizeInUseBytes(): number { return this.backend.sizeInUseBytes(); }
   close(): Promise<void> { return this.backend.close(); }
@@ -229,5 +273,5 @@ function isSerializableOps(ops: etcdserverpb.IRequestOp[] | null | undefined): b
 export function openKvState(path: string, opts: KvStateOptions): KvState {
   const quota = opts.quotaBackendBytes > 0 ? opts.quotaBackendBytes : DEFAULT_QUOTA_BACKEND_BYTES;
   const { backend, store } = openStorage(path, { mapSizeBytes: mapSizeForQuota(quota) });
-  return new LmdbKvState(backend, store, opts.persistLeaseCheckpoints === true);
+  return new LmdbKvState(backend, store, opts.persistLeaseCheckpoints === true, path, mapSizeForQuota(quota));
 }

@@ -259,9 +259,9 @@ export function registerServices(reg: ServiceRegistry, server: EtcdServer): void
       errors: server.alarms().map((a) => `memberID:${a.memberId} alarm:${etcdserverpb.AlarmType[a.alarm] ?? a.alarm} `),
     });
   });
-  reg.addUnaryFramed(M + 'HashKV', (b) => {
+  reg.addUnaryFramed(M + 'HashKV', async (b) => {
     const req = decode('.etcdserverpb.HashKVRequest', (x) => etcdserverpb.HashKVRequest.decode(x), b);
-    const h = server.hashKV(toNumber(req.revision));
+    const h = await server.hashKV(toNumber(req.revision));
     return frameOf(etcdserverpb.HashKVResponse, {
       header: headerObject(h.header, server),
       hash: h.hash,
@@ -287,8 +287,11 @@ export function registerServices(reg: ServiceRegistry, server: EtcdServer): void
       await snap.release();
     }
   });
+  reg.addUnaryFramed(M + 'Defragment', async (b) => {
+    decode('.etcdserverpb.DefragmentRequest', (x) => etcdserverpb.DefragmentRequest.decode(x), b);
+    return frameOf(etcdserverpb.DefragmentResponse, { header: headerObject(await server.defragment(), server) });
+  });
   const laterMaintenance: Record<string, string> = {
-    Defragment: 'defragmentation arrives with the util tools issue',
     Hash: 'use HashKV; Hash arrives with the util tools issue',
     MoveLeader: 'leadership transfer arrives with the Raft cluster issue',
     Downgrade: 'downgrades arrive with the cluster version issue',

@@ -36,6 +36,16 @@ export interface ReadSnapshot {
   done(): void;
 }
 
+/** The lmdb-js read transaction behind a snapshot (shared between snapshots taken in the same turn). */
+const kTxn = Symbol('lmdb read transaction');
+interface TrackedSnapshot extends ReadSnapshot {
+  readonly [kTxn]: Transaction;
+}
+
+function txnOf(snapshot: ReadSnapshot): Transaction {
+  return (snapshot as TrackedSnapshot)[kTxn];
+}
+
 /** Bounds of a key range scan: `start` inclusive (exclusive with `exclusiveStart`), `end` exclusive (inclusive with `inclusiveEnd`), absent = unbounded. */
 export interface ScanBounds {
   readonly start?: Uint8Array;
@@ -66,7 +76,7 @@ export class Bucket {
 
   /** The value at `key` as a fresh Buffer, or undefined. */
   get(key: Uint8Array, snapshot?: ReadSnapshot): Buffer | undefined {
-    if (snapshot) return this.db.get(key, { transaction: snapshot as Transaction });
+    if (snapshot) return this.db.get(key, { transaction: txnOf(snapshot) });
     return this.db.getBinary(key);
   }
 
@@ -76,7 +86,7 @@ export class Bucket {
    */
   getFast(key: Uint8Array, snapshot?: ReadSnapshot): Buffer | undefined {
     // lmdb-js takes the transaction option here as in get() (read.js); its typings omit it
-    if (snapshot) return (this.db as unknown as FastGetWithTxn).getBinaryFast(key, { transaction: snapshot as Transaction });
+    if (snapshot) return (this.db as unknown as FastGetWithTxn).getBinaryFast(key, { transaction: txnOf(snapshot) });
     return this.db.getBinaryFast(key);
   }
 
@@ -151,7 +161,7 @@ function toRangeOptions(b: ScanBounds): Record<string, unknown> {
   if (b.inclusiveEnd) o.inclusiveEnd = true;
   if (b.reverse) o.reverse = true;
   if (b.limit !== undefined && b.limit > 0) o.limit = b.limit;
-  if (b.snapshot) o.transaction = b.snapshot;
+  if (b.snapshot) o.transaction = txnOf(b.snapshot);
   return o;
 }
 
@@ -196,6 +206,8 @@ export class Backend {
   private readonly buckets = new Map<string, Bucket>();
   private readonly txn = new WriteTxn();
   private closed = false;
+  private openSnapshots = 0;
+  private onIdle: (() => void) | null = null;
 
   private readonly pageSizeBytes: number;
 
@@ -263,7 +275,35 @@ export class Backend {
 
   /** A read snapshot pinned until `done()` (long-held snapshots keep LMDB from reusing freed pages). */
   snapshot(): ReadSnapshot {
-    return this.root.useReadTransaction();
+    const txn = this.root.useReadTransaction() as Transaction & { done(): void };
+    // counted, so an environment replaced by a defragmented copy is closed only once its last reader is done
+    this.openSnapshots++;
+    let released = false;
+    const snap: TrackedSnapshot = {
+      [kTxn]: txn,
+      done: () => {
+        if (released) return;
+        released = true;
+        txn.done();
+        this.openSnapshots--;
+        if (this.openSnapshots === 0 && this.onIdle !== null) this.onIdle();
+      },
+    };
+    return snap;
+  }
+
+  /**
+   * Closes the environment once no pinned snapshot is open (a backend replaced by a defragmented copy keeps
+   * serving the range streams that started on it until they end).
+   */
+  closeWhenIdle(): Promise<void> {
+    if (this.openSnapshots === 0) return this.close();
+    return new Promise<void>((resolve, reject) => {
+      this.onIdle = () => {
+        this.onIdle = null;
+        this.close().then(resolve, reject);
+      };
+    });
   }
 
   /** Bytes the file occupies up to its highest used page (what etcd reports as db size). */
