@@ -60,3 +60,20 @@ export function grpcError(err: unknown): { code: number; details: string } {
   const e = err as grpc.ServiceError;
   return { code: e.code, details: e.details };
 }
+
+export type Plain = Record<string, unknown>;
+
+/** A decoded message as a plain object for comparing two servers' answers (64-bit ints, enums, bytes as strings). */
+export const plainOf = <T>(type: { toObject(m: T, o: object): object }) => (m: T): Plain =>
+  type.toObject(m, { longs: String, enums: String, bytes: String, defaults: false }) as Plain;
+
+/** A call's answer or its gRPC error, as one comparable value. */
+export type Outcome = { ok: Plain } | { err: { code: number; details: string } };
+
+export async function outcome<T>(p: Promise<T>, toPlain: (m: T) => Plain): Promise<Outcome> {
+  try {
+    return { ok: toPlain(await p) };
+  } catch (err) {
+    return { err: grpcError(err) };
+  }
+}

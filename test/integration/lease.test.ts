@@ -7,23 +7,12 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { etcdserverpb } from '../../src/core/api/proto';
 import { startTwinEtcd, type EtcdMember } from '../commands/ctl/ctl-diff';
-import { grpcError, RawClient } from '../helpers/grpc';
+import { grpcError, outcome, plainOf, RawClient, type Outcome } from '../helpers/grpc';
 import { freePort, hasEtcd, RUN_JS, tempDir } from '../helpers/procs';
 
 const L = '/etcdserverpb.Lease/';
 const KV = '/etcdserverpb.KV/';
 const b = (s: string) => Buffer.from(s);
-const plainOf = <T>(type: { toObject(m: T, o: object): object }) => (m: T) => type.toObject(m, { longs: String, enums: String, bytes: String, defaults: false });
-
-type Outcome = { ok: object } | { err: { code: number; details: string } };
-
-async function outcome<T>(p: Promise<T>, toPlain: (m: T) => object): Promise<Outcome> {
-  try {
-    return { ok: toPlain(await p) };
-  } catch (err) {
-    return { err: grpcError(err) };
-  }
-}
 
 /** A LeaseKeepAlive stream: the answers so far, and how the call ended. */
 class KeepAlive {

@@ -5,23 +5,12 @@
 import * as grpc from '@grpc/grpc-js';
 import { etcdserverpb, v3electionpb, v3lockpb } from '../../src/core/api/proto';
 import { startTwinEtcd, type EtcdMember } from '../commands/ctl/ctl-diff';
-import { grpcError, RawClient } from '../helpers/grpc';
+import { outcome, plainOf, RawClient, type Outcome, type Plain } from '../helpers/grpc';
 import { hasEtcd } from '../helpers/procs';
 
 const LK = '/v3lockpb.Lock/';
 const EL = '/v3electionpb.Election/';
 const b = (s: string) => Buffer.from(s);
-type Plain = Record<string, unknown>;
-const plainOf = <T>(type: { toObject(m: T, o: object): object }) => (m: T): Plain => type.toObject(m, { longs: String, enums: String, bytes: String, defaults: false }) as Plain;
-type Outcome = { ok: Plain } | { err: { code: number; details: string } };
-
-async function outcome<T>(p: Promise<T>, toPlain: (m: T) => Plain): Promise<Outcome> {
-  try {
-    return { ok: toPlain(await p) };
-  } catch (err) {
-    return { err: grpcError(err) };
-  }
-}
 
 interface Codec<T> { encode(m: T): { finish(): Uint8Array }; decode(b: Uint8Array): T; toObject(m: T, o: object): object }
 

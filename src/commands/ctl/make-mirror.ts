@@ -7,6 +7,7 @@ import { ExitCode } from '../../core/cli/exit-codes';
 import { bool, str } from '../../core/cli/flags/flag-spec';
 import { startProgress } from '../../core/cli/progress';
 import { bytesOf, uint64Big } from '../../core/cli/printers/values';
+import { prefixRangeEnd } from '../../core/storage/mvcc/key-range';
 import type { EtcdClient } from '../../core/client/etcd-client';
 import { EtcdError, Errors } from '../../core/errors';
 
@@ -51,17 +52,6 @@ export default class CtlMakeMirror extends CtlCommand {
   }
 }
 
-/** clientv3.GetPrefixRangeEnd */
-function prefixEnd(prefix: Buffer): Buffer {
-  const end = Buffer.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i] < 0xff) {
-      end[i]++;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Buffer.from([0]);
-}
 
 /** strings.Replace(key, prefix, destPrefix, 1), on bytes */
 function replaceFirst(key: Uint8Array, from: Buffer, to: Buffer): Buffer {
@@ -96,7 +86,7 @@ async function makeMirror(ctx: CtlContext, src: EtcdClient, dest: EtcdClient): P
     if (!noDestPrefix && destPrefix.length === 0) destPrefix = prefix;
     const modify = (key: Uint8Array) => replaceFirst(key, prefix, destPrefix);
     let key = prefix.length === 0 ? Buffer.from([0]) : prefix;
-    const rangeEnd = prefix.length === 0 ? Buffer.from([0]) : prefixEnd(prefix);
+    const rangeEnd = prefix.length === 0 ? Buffer.from([0]) : prefixRangeEnd(prefix);
     for (;;) {
       const page = await src.range({ key, rangeEnd, limit: batchLimit, revision: rev }, { deadline: forever });
       for (const kv of page.kvs) {

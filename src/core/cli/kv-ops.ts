@@ -6,6 +6,7 @@ import { ExitCode } from './exit-codes';
 import type { FlagSet } from './flags/flag-set';
 import { bool, int64, str, type FlagSpec } from './flags/flag-spec';
 import { GoParseError, parseGoIntBase } from './go/numbers';
+import { prefixRangeEnd } from '../storage/mvcc/key-range';
 
 export type RangeRequest = NonNullable<Parameters<typeof etcdserverpb.RangeRequest.encode>[0]>;
 export type PutRequest = NonNullable<Parameters<typeof etcdserverpb.PutRequest.encode>[0]>;
@@ -45,17 +46,7 @@ export const delFlags: readonly FlagSpec[] = [
 const bytes = (s: string) => Buffer.from(s, 'utf8');
 const fromKeyEnd = Buffer.from([0]);
 
-/** clientv3.GetPrefixRangeEnd: the key with its last byte below 0xff incremented, or "\x00". */
-export function prefixRangeEnd(key: Uint8Array): Buffer {
-  const end = Buffer.from(key);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i] < 0xff) {
-      end[i]++;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Buffer.from(fromKeyEnd);
-}
+export { prefixRangeEnd };
 
 const sortOrders: Readonly<Record<string, number>> = { '': 0, ASCEND: 1, DESCEND: 2 };
 const sortTargets: Readonly<Record<string, number>> = { '': 0, KEY: 0, VERSION: 1, CREATE: 2, MODIFY: 3, VALUE: 4 };

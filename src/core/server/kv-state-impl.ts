@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { openStorage, mapSizeForQuota } from '../storage';
+import { fsyncPathSync } from '../util/fsync-sync';
 import type { AlarmRecord, MvccStore, KvWriter, LeaseRecord } from '../storage/mvcc';
 import { Errors, raise } from '../errors';
 import { toBigInt, toBigUint, toNumber } from '../api/proto';
@@ -149,12 +150,7 @@ class LmdbKvState implements KvState {
     fs.rmSync(tmp, { force: true });
     try {
       await this.backend.copyTo(tmp, true);
-      const fd = fs.openSync(tmp, 'r+');
-      try {
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
+      fsyncPathSync(tmp);
     } catch (err) {
       fs.rmSync(tmp, { force: true });
       throw err;
@@ -165,12 +161,7 @@ class LmdbKvState implements KvState {
     this.store = store;
     // the environment keeps its file open: the name can change under it
     fs.renameSync(tmp, this.path);
-    const dir = fs.openSync(nodePath.dirname(this.path), 'r');
-    try {
-      fs.fsyncSync(dir);
-    } finally {
-      fs.closeSync(dir);
-    }
+    fsyncPathSync(nodePath.dirname(this.path));
     void old.closeWhenIdle();
     return { beforeBytes, afterBytes: this.backend.sizeBytes() };
   }

@@ -9,6 +9,7 @@ import { Backend } from '../storage/backend';
 import { allBuckets } from '../storage/schema';
 import { WalLockedError } from '../wal';
 import { DirLock } from '../wal/dir-lock';
+import { fsyncPathSync } from './fsync-sync';
 
 export class DefragError extends Error {}
 
@@ -48,19 +49,9 @@ export async function defragDataDir(dataDir: string, walDir?: string): Promise<D
     }
     // a compacting copy is exactly its used pages long
     const afterBytes = fs.statSync(tmp).size;
-    const fd = fs.openSync(tmp, 'r+');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    fsyncPathSync(tmp);
     fs.renameSync(tmp, layout.backendPath);
-    const dirFd = fs.openSync(path.dirname(layout.backendPath), 'r');
-    try {
-      fs.fsyncSync(dirFd);
-    } finally {
-      fs.closeSync(dirFd);
-    }
+    fsyncPathSync(path.dirname(layout.backendPath));
     return { beforeBytes, afterBytes };
   } finally {
     fs.rmSync(tmp, { force: true });

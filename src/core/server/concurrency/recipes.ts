@@ -5,6 +5,7 @@
 // under the prefix (lowest create revision) holds the lock or leads the election.
 import { etcdserverpb, longOf, mvccpb, toBigInt, toNumber, type v3electionpb, type v3lockpb } from '../../api/proto';
 import { EtcdError, GrpcCode } from '../../errors';
+import { prefixRangeEnd } from '../../storage/mvcc';
 import { Aborted, LocalClient } from './local-client';
 
 const CREATE = etcdserverpb.Compare.CompareTarget.CREATE;
@@ -23,17 +24,6 @@ export const RecipeErrors = {
   noLeader: () => new EtcdError(GrpcCode.UNKNOWN, 'election: no leader'),
 };
 
-/** clientv3's WithPrefix range end: the prefix with its last byte below 0xff incremented (all keys: "\0"). */
-export function prefixEnd(prefix: Uint8Array): Buffer {
-  const end = Buffer.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i] < 0xff) {
-      end[i]++;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Buffer.from([0]);
-}
 
 function withSlash(name: Uint8Array | null | undefined): Buffer {
   return Buffer.concat([Buffer.from(name ?? []), Buffer.from('/')]);
@@ -46,7 +36,7 @@ function holderKey(prefix: Buffer, lease: bigint): Buffer {
 
 /** clientv3's WithFirstCreate / WithLastCreate on a prefix: the oldest (newest) key under it. */
 function topByCreate(prefix: Buffer, order: number, maxCreateRevision = 0): etcdserverpb.IRangeRequest {
-  return { key: prefix, rangeEnd: prefixEnd(prefix), sortTarget: BY_CREATE, sortOrder: order, limit: 1, maxCreateRevision };
+  return { key: prefix, rangeEnd: prefixRangeEnd(prefix), sortTarget: BY_CREATE, sortOrder: order, limit: 1, maxCreateRevision };
 }
 
 const never = new AbortController().signal;
@@ -174,7 +164,7 @@ export class Recipes {
       let kv: mvccpb.IKeyValue | undefined = resp.kvs[0];
       if (kv === undefined) {
         // no leader: wait for the first put under the prefix (a delete would make the loop spin)
-        const w = await this.c.waitFor({ key: prefix, rangeEnd: prefixEnd(prefix), startRevision: resp.header?.revision },
+        const w = await this.c.waitFor({ key: prefix, rangeEnd: prefixRangeEnd(prefix), startRevision: resp.header?.revision },
           signal, (r) => r.events.some((e) => e.type === mvccpb.Event.EventType.PUT));
         const ev = w.events.find((e) => e.type === mvccpb.Event.EventType.PUT);
         kv = ev?.kv ?? undefined;

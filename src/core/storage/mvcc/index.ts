@@ -4,7 +4,7 @@ export type { MvccStoreOptions } from './store';
 export type { AppliedEntry, EncodedKvs, EntryOutcome, HashKVResult, KvReader, KvWriter, MvccEvent, MvccRangeResult } from './types';
 export { encodedHeadroomBytes, encodedTailroomBytes } from './types';
 export type { EncodedKvsStream } from './types';
-export { rangeEndOf, compareBytes, inRange } from './key-range';
+export { rangeEndOf, compareBytes, inRange, prefixRangeEnd } from './key-range';
 export type { RangeEnd } from './key-range';
 export {
   KeyValueView, decodeKeyValue, encodeKeyValue, encodeDeletedKeyValue, keyValueSize, readKeyValueView, stripValue, writeKeyValue,

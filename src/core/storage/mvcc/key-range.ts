@@ -36,3 +36,15 @@ export function inRange(k: Uint8Array, key: Uint8Array, end: RangeEnd): boolean 
   if (compareBytes(k, key) < 0) return false;
   return end.length === 0 || compareBytes(k, end) < 0;
 }
+
+/** clientv3.GetPrefixRangeEnd: the key with its last byte below 0xff incremented, or "\x00" (to the end). */
+export function prefixRangeEnd(key: Uint8Array): Buffer {
+  const end = Buffer.from(key);
+  for (let i = end.length - 1; i >= 0; i--) {
+    if (end[i] < 0xff) {
+      end[i]++;
+      return end.subarray(0, i + 1);
+    }
+  }
+  return Buffer.from([0]);
+}

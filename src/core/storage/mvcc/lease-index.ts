@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { Bucket, BackendWriteTxn, ReadSnapshot } from '../backend';
 import { readInt64BE, writeInt64BE } from '../schema/int64-be';
+import { prefixRangeEnd } from './key-range';
 import { maxKeyBytes } from './record';
 
 const TAG_LEASE = 0x4c; // 'L'
@@ -58,18 +59,6 @@ function attachmentKey(id: bigint, key: Uint8Array): { k: Buffer; v: Uint8Array 
   return { k, v: key };
 }
 
-/** The end of a prefix scan over keys starting with `prefix` (the prefix plus one, as an exclusive bound). */
-function prefixEnd(prefix: Buffer): Buffer {
-  const end = Buffer.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i] < 0xff) {
-      end[i]++;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Buffer.from([0xff, 0xff]);
-}
-
 function decodeRecord(k: Uint8Array, v: Uint8Array): LeaseRecord {
   return { id: readInt64BE(k, 1), ttl: Number(readInt64BE(v, 0)), remainingTtl: Number(readInt64BE(v, 8)) };
 }
@@ -110,7 +99,7 @@ export function detachKey(w: BackendWriteTxn, bucket: Bucket, id: bigint, key: U
 export function attachedKeys(bucket: Bucket, id: bigint, limit = 0, snapshot?: ReadSnapshot): Buffer[] {
   const prefix = keysPrefix(id);
   const out: Buffer[] = [];
-  for (const { key, value } of bucket.scan({ start: prefix, end: prefixEnd(prefix), limit: limit > 0 ? limit : undefined, snapshot })) {
+  for (const { key, value } of bucket.scan({ start: prefix, end: prefixRangeEnd(prefix), limit: limit > 0 ? limit : undefined, snapshot })) {
     out.push(value.length > 0 ? value : key.subarray(1 + idBytes));
   }
   return out;
