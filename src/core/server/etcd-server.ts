@@ -462,6 +462,13 @@ export class EtcdServer {
     return { header: this.header(res.revision), alarms: res.alarms };
   }
 
+  /** Maintenance.Hash: the whole backend hashed from one snapshot (etcd: "for testing only"). */
+  async hashBackend(): Promise<{ header: HeaderFields; hash: number }> {
+    if (this.defragging !== null) await this.defragging.catch(() => undefined);
+    const revision = this.kv.currentRevision();
+    return { header: this.header(revision), hash: await this.kv.hashBackend() };
+  }
+
   // ---- defragmentation ----
 
   /**

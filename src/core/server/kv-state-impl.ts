@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { openStorage, mapSizeForQuota } from '../storage';
+import { Buckets, MetaKeys } from '../storage/schema';
 import { fsyncPathSync } from '../util/fsync-sync';
 import type { AlarmRecord, MvccStore, KvWriter, LeaseRecord } from '../storage/mvcc';
 import { Errors, raise } from '../errors';
@@ -239,6 +240,13 @@ class LmdbKvState implements KvState {
   compactionPending(): boolean { return this.store.compactionPending; }
   flush(): Promise<void> { return this.backend.flush(); }
   copyBackend(path: string): Promise<void> { return this.backend.copyTo(path, true); }
+
+  hashBackend(): Promise<number> {
+    // etcd's DefaultIgnores: the applied index and term differ between members holding the same data
+    const meta = Buckets.meta;
+    const ignored = [MetaKeys.consistentIndex, MetaKeys.term];
+    return this.backend.hashAll((bucket, key) => bucket === meta && ignored.some((k) => Buffer.compare(k, key) === 0));
+  }
   backendPath(): string { return this.path; }
   dbSizeBytes(): number { return this.backend.sizeBytes(); }
   dbSizeInUseBytes(): number { return this.backend.sizeInUseBytes(); }

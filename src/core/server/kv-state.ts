@@ -73,6 +73,8 @@ export interface KvState {
   copyBackend(path: string): Promise<void>;
   /** Where the backend file is (snapshot copies go beside it, on the same disk). */
   backendPath(): string;
+  /** etcd's Maintenance.Hash: every bucket of the backend hashed (the applied index and term left out). */
+  hashBackend(): Promise<number>;
   /** Online defragmentation: nothing may be applied until it resolves (EtcdServer.defragment holds applies). */
   defragment(): Promise<{ beforeBytes: number; afterBytes: number }>;
   /** Makes the backend durable (fsync): the WAL below the consistent index may then be released. */

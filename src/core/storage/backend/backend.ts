@@ -12,6 +12,7 @@
 // far durable.
 import assert from 'node:assert';
 import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
+import { crc32c } from '../../util/crc32c';
 
 export interface BackendOptions {
   /** initial size of the memory map; LMDB (lmdb-js) grows it when the data outgrows it */
@@ -290,6 +291,37 @@ export class Backend {
       },
     };
     return snap;
+  }
+
+  /**
+   * CRC-32C over every bucket (in name order: its name, then each key and value in key order) as of one pinned
+   * snapshot, except the entries `ignore` names (etcd's backend Hash). Yields to the event loop every
+   * `chunk` entries, so a large backend does not stall the member.
+   */
+  async hashAll(ignore: (bucket: string, key: Uint8Array) => boolean, chunk = 10_000): Promise<number> {
+    const snap = this.snapshot();
+    try {
+      let crc = 0;
+      for (const name of [...this.buckets.keys()].sort()) {
+        const bucket = this.bucket(name);
+        crc = crc32c(Buffer.from(name), 0, name.length, crc);
+        let after: Buffer | undefined;
+        for (;;) {
+          let n = 0;
+          for (const { key, value } of bucket.scan({ start: after, exclusiveStart: after !== undefined, limit: chunk, snapshot: snap })) {
+            n++;
+            after = key;
+            if (ignore(name, key)) continue;
+            crc = crc32c(value, 0, value.length, crc32c(key, 0, key.length, crc));
+          }
+          if (n < chunk) break;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      }
+      return crc;
+    } finally {
+      snap.done();
+    }
   }
 
   /**

@@ -106,4 +106,24 @@ describe('backend', () => {
     expect(other.bucket('one').get(b('k'))!.toString()).toBe('v');
     await other.close();
   });
+
+  it('hashes every bucket from one snapshot, whatever the chunk size, leaving out what it is told to ignore', async () => {
+    const one = be.bucket('one');
+    be.writeSync((w) => {
+      for (let i = 0; i < 25; i++) w.put(one, b(`k${String(i).padStart(2, '0')}`), b(`v${i}`));
+      w.put(be.bucket('two'), b('applied'), b('1'));
+    });
+    const none = () => false;
+    const h = await be.hashAll(none);
+    expect(await be.hashAll(none, 1)).toBe(h);
+    expect(await be.hashAll(none, 7)).toBe(h);
+    const ignoreApplied = (bucket: string, key: Uint8Array) => bucket === 'two' && Buffer.from(key).toString() === 'applied';
+    const withoutApplied = await be.hashAll(ignoreApplied);
+    expect(withoutApplied).not.toBe(h);
+    be.writeSync((w) => w.put(be.bucket('two'), b('applied'), b('2')));
+    expect(await be.hashAll(ignoreApplied, 3)).toBe(withoutApplied);
+    expect(await be.hashAll(none)).not.toBe(h);
+    be.writeSync((w) => w.put(one, b('k03'), b('changed')));
+    expect(await be.hashAll(ignoreApplied)).not.toBe(withoutApplied);
+  });
 });
