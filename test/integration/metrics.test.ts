@@ -37,7 +37,11 @@ describeIf('/metrics against etcd 3.4', () => {
 
   beforeAll(async () => {
     metricsPort = await freePort();
-    [etcd, cairn] = await Promise.all([startServer('etcd'), startServer('cairn', { extraArgs: ['--listen-metrics-urls', `http://127.0.0.1:${metricsPort}`] })]);
+    // --metrics extensive on both: grpc_server_handling_seconds is compared too
+    [etcd, cairn] = await Promise.all([
+      startServer('etcd', { extraArgs: ['--metrics', 'extensive'] }),
+      startServer('cairn', { extraArgs: ['--metrics', 'extensive', '--listen-metrics-urls', `http://127.0.0.1:${metricsPort}`] }),
+    ]);
   }, 60_000);
 
   afterAll(async () => {
@@ -80,6 +84,8 @@ describeIf('/metrics against etcd 3.4', () => {
       expect(v('etcd_disk_wal_fsync_duration_seconds_count')).toBeGreaterThan(0);
       expect(v('etcd_disk_backend_commit_duration_seconds_count')).toBeGreaterThan(0);
       expect(v('grpc_server_handled_total{grpc_type="unary",grpc_service="etcdserverpb.KV",grpc_method="Put",grpc_code="OK"}')).toBe(5);
+      expect(c.types.get('grpc_server_handling_seconds')).toBe('histogram');
+      expect(v('grpc_server_handling_seconds_count{grpc_type="unary",grpc_service="etcdserverpb.KV",grpc_method="Put"}')).toBe(5);
       expect(v('grpc_server_started_total{grpc_type="unary",grpc_service="etcdserverpb.KV",grpc_method="Range"}')).toBeGreaterThanOrEqual(1);
       expect(v('grpc_server_started_total{grpc_type="bidi_stream",grpc_service="etcdserverpb.Watch",grpc_method="Watch"}')).toBe(1);
     } finally {

@@ -43,7 +43,10 @@ export class ServerMetrics {
   private readonly grpcStarted: Counter<'grpc_type' | 'grpc_service' | 'grpc_method'>;
   private readonly grpcHandled: Counter<'grpc_type' | 'grpc_service' | 'grpc_method' | 'grpc_code'>;
 
-  constructor(source: MetricsSource, versions: { server: string; cluster: string }) {
+  /** with --metrics=extensive: grpc_server_handling_seconds per method (go-grpc-prometheus's histogram) */
+  private readonly grpcHandling: Histogram<'grpc_type' | 'grpc_service' | 'grpc_method'> | null;
+
+  constructor(source: MetricsSource, versions: { server: string; cluster: string }, extensive = false) {
     const registers = [this.registry];
     const gauge = (name: string, help: string, read: () => number) =>
       new Gauge({ name, help, registers, collect() { this.set(read()); } });
@@ -80,6 +83,12 @@ export class ServerMetrics {
       name: 'grpc_server_handled_total', help: 'Total number of RPCs completed on the server, regardless of success or failure.',
       labelNames: ['grpc_type', 'grpc_service', 'grpc_method', 'grpc_code'], registers,
     });
+    this.grpcHandling = extensive
+      ? new Histogram({
+        name: 'grpc_server_handling_seconds', help: 'Histogram of response latency (seconds) of gRPC that had been application-level handled by the server.',
+        labelNames: ['grpc_type', 'grpc_service', 'grpc_method'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers,
+      })
+      : null;
     collectDefaultMetrics({ register: this.registry });
   }
 
@@ -115,7 +124,11 @@ export class ServerMetrics {
     };
     return {
       started: (path, type) => this.grpcStarted.inc(labels(path, type)),
-      handled: (path, type, code) => this.grpcHandled.inc({ ...labels(path, type), grpc_code: codeNames[code] ?? String(code) }),
+      handled: (path, type, code, seconds) => {
+        const l = labels(path, type);
+        this.grpcHandled.inc({ ...l, grpc_code: codeNames[code] ?? String(code) });
+        this.grpcHandling?.observe(l, seconds);
+      },
     };
   }
 }

@@ -124,7 +124,7 @@ export async function startMember(cfg: ServerConfig, log: Logger): Promise<Runni
     watchers: () => server.watch.size,
     watchStreams: () => server.watch.streams,
     leases: () => server.metricsSnapshot().leases,
-  }, { server: ETCD_API_VERSION, cluster: ETCD_CLUSTER_VERSION.split('.').slice(0, 2).join('.') });
+  }, { server: ETCD_API_VERSION, cluster: ETCD_CLUSTER_VERSION.split('.').slice(0, 2).join('.') }, cfg.metrics === 'extensive');
   const consensus = new SingleNodeConsensus(opened.wal, opened.memberId, opened.hardState, opened.lastIndex, opened.kv.consistentIndex(), {
     ...SINGLE_NODE_DEFAULTS,
     onWalWrite: (seconds) => metrics.walWritten(seconds),

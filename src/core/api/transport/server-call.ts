@@ -125,6 +125,8 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
   /** bidi messages that arrived before onMessage was registered (the stream is paused meanwhile) */
   private pending: Buffer[] | null = null;
   private clientEnded = false;
+  /** when the call started (only with an observer) */
+  private startedAt = 0n;
   private endDelivered = false;
   /** a unary response being sent piece by piece (FrameStream), until its last piece or the stream's end */
   private chunked: FrameStream | null = null;
@@ -154,7 +156,10 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
     stream.on('end', onStreamEnd);
     stream.on('close', onStreamClose);
     this.session.openCalls++;
-    this.limits.observer?.started(this.path, callTypeOf(this.route));
+    if (this.limits.observer !== undefined) {
+      this.startedAt = process.hrtime.bigint();
+      this.limits.observer.started(this.path, callTypeOf(this.route));
+    }
     if (timeoutMs !== null && timeoutMs <= maxTimerDelayMs) this.timer = setTimeout(expireCall, timeoutMs, this);
     if (this.route.kind === RouteKind.Bidi) {
       this.state = CallState.Running;
@@ -301,7 +306,7 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
     this.clearTimer();
     this.pending = null;
     if (this.state !== CallState.Answered) {
-      if (this.state !== CallState.Cancelled) this.limits.observer?.handled(this.path, callTypeOf(this.route), Status.CANCELLED);
+      if (this.state !== CallState.Cancelled) this.limits.observer?.handled(this.path, callTypeOf(this.route), Status.CANCELLED, this.elapsedSeconds());
       this.state = CallState.Cancelled;
       this.notifyCancel();
     }
@@ -378,7 +383,7 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
       return;
     }
     this.state = CallState.Answered;
-    this.limits.observer?.handled(this.path, 'unary', Status.OK);
+    this.limits.observer?.handled(this.path, 'unary', Status.OK, this.elapsedSeconds());
     this.clearTimer();
     const stream = this.stream;
     if (stream.destroyed || stream.closed) {
@@ -472,7 +477,7 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
       frame = frameMessage(bytes);
     }
     this.state = CallState.Answered;
-    this.limits.observer?.handled(this.path, 'unary', Status.OK);
+    this.limits.observer?.handled(this.path, 'unary', Status.OK, this.elapsedSeconds());
     this.clearTimer();
     const stream = this.stream;
     if (stream.destroyed || stream.closed) return;
@@ -510,7 +515,7 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
 
   /** A slow reader fell too far behind: reset the stream (the client sees RESOURCE_EXHAUSTED). */
   private overflow(): void {
-    if (this.state < CallState.Answered) this.limits.observer?.handled(this.path, callTypeOf(this.route), Status.RESOURCE_EXHAUSTED);
+    if (this.state < CallState.Answered) this.limits.observer?.handled(this.path, callTypeOf(this.route), Status.RESOURCE_EXHAUSTED, this.elapsedSeconds());
     this.state = CallState.Cancelled;
     this.clearTimer();
     this.cancelReason = new GrpcError(
@@ -532,10 +537,14 @@ export class ServerCall implements CallContext, BidiCall, MessageSink {
    * request message, a handler that threw, a response too large) rather than the handler's `end`, the handler
    * hears it through onCancel and the signal, as for a client cancel: it must release what the call holds.
    */
+  private elapsedSeconds(): number {
+    return Number(process.hrtime.bigint() - this.startedAt) / 1e9;
+  }
+
   private finish(status: GrpcError | null, byHandler = false): void {
     if (this.state >= CallState.Answered) return;
     this.state = CallState.Answered;
-    this.limits.observer?.handled(this.path, callTypeOf(this.route), status === null ? 0 : status.code);
+    this.limits.observer?.handled(this.path, callTypeOf(this.route), status === null ? 0 : status.code, this.elapsedSeconds());
     if (status !== null && !byHandler) queueMicrotask(() => {
       this.cancelReason ??= status;
       this.notifyCancel();

@@ -122,8 +122,8 @@ export type CallType = 'unary' | 'server_stream' | 'bidi_stream';
 
 export interface CallObserver {
   started(path: string, type: CallType): void;
-  /** once per started call: the status it ended with (1 CANCELLED when the client went away) */
-  handled(path: string, type: CallType, code: number): void;
+  /** once per started call: the status it ended with (1 CANCELLED when the client went away), and its duration */
+  handled(path: string, type: CallType, code: number, seconds: number): void;
 }
 
 /** A request that is not gRPC: on HTTP/2 node's compat objects, on HTTP/1.1 node:http's; both share this API. */

@@ -243,7 +243,7 @@ export const FLAG_TABLE: readonly FlagSpec[] = Object.freeze([
 
   // Profiling and Monitoring
   f('enable-pprof', 'bool', 'false', 'Profiling and Monitoring', 'Enable runtime profiling data via HTTP server. Address is at client URL + "/debug/pprof/"', { status: 'not-yet', reason: "Go's pprof endpoints have no Node equivalent yet" }),
-  f('metrics', 'string', 'basic', 'Profiling and Monitoring', "Set level of detail for exported metrics, specify 'extensive' to include histogram metrics.", { choices: ['basic', 'extensive'], status: 'no-effect', reason: 'cairn exports the basic metrics only (no per-RPC latency histograms)' }),
+  f('metrics', 'string', 'basic', 'Profiling and Monitoring', "Set level of detail for exported metrics, specify 'extensive' to include histogram metrics.", { choices: ['basic', 'extensive'] }),
   f('listen-metrics-urls', 'urls', '', 'Profiling and Monitoring', 'List of URLs to listen on for the metrics and health endpoints.'),
 
   // Logging
