@@ -13,7 +13,7 @@ import type { RangeStreamCursor } from '../../server/apply';
 import { frameRangeResponse, framePut, frameDelete, frameTxn, frameHeaderOnly, frameRangeStreamChunk } from './wire';
 import type { BidiCall, BidiHandler, CallContext, FrameStream, ServerStreamCall, ServerStreamHandler } from '../transport/types';
 import type { HeaderFields } from './wire';
-import { checkWire, loadWireCheck } from './wire-check';
+import { checkWire, loadWireCheck, unmarshalPrefix } from './wire-check';
 import { GrpcError } from '../transport/grpc-error';
 
 /** The slice of the transport the services need (see transport/). */
@@ -48,13 +48,15 @@ function headerObject(h: HeaderFields, server: EtcdServer): etcdserverpb.IRespon
   };
 }
 
-function decode<T>(fullName: string, fn: (b: Buffer) => T, bytes: Buffer): T {
-  checkWire(fullName, bytes); // etcd's errors for malformed bytes (protobufjs would skip wrong wire types)
+/** `streaming`: a message of a streaming call (grpc-go words its unmarshal error differently there). */
+function decode<T>(fullName: string, fn: (b: Buffer) => T, bytes: Buffer, streaming = false): T {
+  const prefix = streaming ? unmarshalPrefix.stream : unmarshalPrefix.unary;
+  checkWire(fullName, bytes, prefix); // etcd's errors for malformed bytes (protobufjs would skip wrong wire types)
   try {
     return fn(bytes);
   } catch (err) {
     // grpc-go answers a message it cannot unmarshal with INTERNAL; clients see the reason
-    throw new EtcdError(GrpcCode.INTERNAL, `grpc: error unmarshalling request: ${(err as Error).message}`);
+    throw new EtcdError(GrpcCode.INTERNAL, `${prefix}${(err as Error).message}`);
   }
 }
 
@@ -131,7 +133,7 @@ function serveWatch(call: BidiCall, server: EtcdServer): void {
   call.onMessage((m) => {
     let req: etcdserverpb.WatchRequest;
     try {
-      req = decode('.etcdserverpb.WatchRequest', (x) => etcdserverpb.WatchRequest.decode(x), m);
+      req = decode('.etcdserverpb.WatchRequest', (x) => etcdserverpb.WatchRequest.decode(x), m, true);
     } catch (err) {
       stream.close();
       call.end(err instanceof EtcdError ? new GrpcError(err.code, err.message) : undefined);
@@ -161,7 +163,7 @@ function serveLeaseKeepAlive(call: BidiCall, server: EtcdServer): void {
   call.onMessage((m) => {
     let req: etcdserverpb.LeaseKeepAliveRequest;
     try {
-      req = decode('.etcdserverpb.LeaseKeepAliveRequest', (x) => etcdserverpb.LeaseKeepAliveRequest.decode(x), m);
+      req = decode('.etcdserverpb.LeaseKeepAliveRequest', (x) => etcdserverpb.LeaseKeepAliveRequest.decode(x), m, true);
     } catch (err) {
       call.end(err instanceof EtcdError ? new GrpcError(err.code, err.message) : undefined);
       return;
@@ -228,7 +230,7 @@ export function registerServices(reg: ServiceRegistry, server: EtcdServer): void
     return out instanceof Promise ? out.then(frameRangeResponse) : frameRangeResponse(out);
   });
   reg.addServerStream(KV + 'RangeStream', async (b, call) => {
-    const cursor = await server.openRangeStream(decode('.etcdserverpb.RangeRequest', (x) => etcdserverpb.RangeRequest.decode(x), b));
+    const cursor = await server.openRangeStream(decode('.etcdserverpb.RangeRequest', (x) => etcdserverpb.RangeRequest.decode(x), b, true));
     try {
       await sendRangeStream(cursor, call, server);
     } finally {
@@ -279,7 +281,7 @@ export function registerServices(reg: ServiceRegistry, server: EtcdServer): void
     return frameOf(etcdserverpb.AlarmResponse, { header: headerObject(out.header, server), alarms: members(out.alarms) });
   });
   reg.addServerStream(M + 'Snapshot', async (b, call) => {
-    decode('.etcdserverpb.SnapshotRequest', (x) => etcdserverpb.SnapshotRequest.decode(x), b);
+    decode('.etcdserverpb.SnapshotRequest', (x) => etcdserverpb.SnapshotRequest.decode(x), b, true);
     const snap = await server.openSnapshot();
     try {
       await sendSnapshot(snap.path, snap.size, call);
@@ -366,7 +368,7 @@ function registerLockElection(reg: ServiceRegistry, recipes: Recipes): void {
   reg.addUnaryFramed(EL + 'Leader', async (b) => frameOf(v3electionpb.LeaderResponse,
     await asRecipe(recipes.leader(decode('.v3electionpb.LeaderRequest', (x) => v3electionpb.LeaderRequest.decode(x), b)))));
   reg.addServerStream(EL + 'Observe', async (b, call) => {
-    const req = decode('.v3electionpb.LeaderRequest', (x) => v3electionpb.LeaderRequest.decode(x), b);
+    const req = decode('.v3electionpb.LeaderRequest', (x) => v3electionpb.LeaderRequest.decode(x), b, true);
     const signal = call.ctx.signal;
     try {
       await asRecipe(recipes.observe(req, signal, async (r) => {

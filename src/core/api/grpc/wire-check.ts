@@ -117,18 +117,21 @@ function check(rule: MessageRule, buf: Uint8Array, pos: number, end: number): vo
   }
 }
 
+/** grpc-go's wording for a request it cannot unmarshal: unary handlers, and streams (RecvMsg). */
+export const unmarshalPrefix = { unary: 'grpc: error unmarshalling request: ', stream: 'grpc: failed to unmarshal the received message ' } as const;
+
 /**
- * Throws etcd's INTERNAL "grpc: error unmarshalling request: …" when `bytes` are not a well-formed
- * `fullName` message (e.g. ".etcdserverpb.RangeRequest").
+ * Throws etcd's INTERNAL "grpc: error unmarshalling request: …" (on a stream: "grpc: failed to unmarshal the
+ * received message …") when `bytes` are not a well-formed `fullName` message (e.g. ".etcdserverpb.RangeRequest").
  */
-export function checkWire(fullName: string, bytes: Uint8Array): void {
+export function checkWire(fullName: string, bytes: Uint8Array, prefix: string = unmarshalPrefix.unary): void {
   if (!root) loadWireCheck();
   let rule = rules.get(fullName);
   if (!rule) rule = ruleOf((root as protobuf.Root).lookupType(fullName));
   try {
     check(rule, bytes, 0, bytes.length);
   } catch (err) {
-    if (err instanceof Malformed) throw new EtcdError(GrpcCode.INTERNAL, `grpc: error unmarshalling request: ${err.message}`);
+    if (err instanceof Malformed) throw new EtcdError(GrpcCode.INTERNAL, `${prefix}${err.message}`);
     throw err;
   }
 }
