@@ -96,9 +96,15 @@ describeIf('/metrics against etcd 3.4', () => {
     const bad = new RawClient(cairn.endpoint);
     await bad.call('/etcdserverpb.KV/Put', etcdserverpb.PutRequest, etcdserverpb.PutResponse, { key: Buffer.alloc(0) }).catch(() => undefined);
     bad.close();
-    const after = await scrape(cairn.endpoint);
+    // the client's cancel reaches the server on its own: wait for it to be counted
+    const canceled = 'grpc_server_handled_total{grpc_type="bidi_stream",grpc_service="etcdserverpb.Watch",grpc_method="Watch",grpc_code="Canceled"}';
+    let after = await scrape(cairn.endpoint);
+    for (let i = 0; i < 50 && after.samples.get(canceled) === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      after = await scrape(cairn.endpoint);
+    }
     expect(after.samples.get('grpc_server_handled_total{grpc_type="unary",grpc_service="etcdserverpb.KV",grpc_method="Put",grpc_code="InvalidArgument"}')).toBe(1);
-    expect(after.samples.get('grpc_server_handled_total{grpc_type="bidi_stream",grpc_service="etcdserverpb.Watch",grpc_method="Watch",grpc_code="Canceled"}')).toBe(1);
+    expect(after.samples.get(canceled)).toBe(1);
   });
 
   it('serves /metrics and /health on --listen-metrics-urls', async () => {
