@@ -6,57 +6,15 @@
 // Bodies are always sent whole: etcd over HTTP/1.1 holds its answer until the request body has ended (Go's
 // server reads an unread body before it writes headers), so a stream whose body stays open has nothing to
 // compare. A stream that stays open after its body (a watch) is read until the expected lines are there.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as path from 'node:path';
-import { freePort, hasEtcd, RUN_JS, tempDir } from '../helpers/procs';
+import { startTwinEtcd, type EtcdMember } from '../commands/ctl/ctl-diff';
+import { hasEtcd } from '../helpers/procs';
 
-interface Member { kind: 'etcd' | 'cairn'; endpoint: string; dir: string; proc: ChildProcess }
+type Member = EtcdMember;
 
 const maxRequestBytes = 1024;
-
-async function startTwins(): Promise<[Member, Member]> {
-  const peer = `http://127.0.0.1:${await freePort()}`;
-  const advertised = `http://127.0.0.1:${await freePort()}`;
-  const out: Member[] = [];
-  for (const kind of ['etcd', 'cairn'] as const) {
-    const dir = tempDir(`gwstream-${kind}`);
-    const client = kind === 'etcd' ? Number(new URL(advertised).port) : await freePort();
-    const args = ['--name', 't', '--data-dir', path.join(dir, 'data'), '--max-request-bytes', String(maxRequestBytes),
-      '--listen-client-urls', `http://127.0.0.1:${client}`, '--advertise-client-urls', advertised,
-      '--listen-peer-urls', kind === 'etcd' ? peer : `http://127.0.0.1:${await freePort()}`,
-      '--initial-advertise-peer-urls', peer, '--initial-cluster', `t=${peer}`];
-    const log = fs.openSync(path.join(dir, 'log'), 'a');
-    const proc = kind === 'etcd'
-      ? spawn('etcd', args, { cwd: dir, stdio: ['ignore', log, log] })
-      : spawn(process.execPath, [RUN_JS, 'server', ...args], { cwd: dir, stdio: ['ignore', log, log] });
-    fs.closeSync(log);
-    out.push({ kind, endpoint: `127.0.0.1:${client}`, dir, proc });
-  }
-  for (const m of out) {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      if (m.proc.exitCode !== null) throw new Error(`${m.kind} exited: ${fs.readFileSync(path.join(m.dir, 'log'), 'utf8')}`);
-      const ok = await fetch(`http://${m.endpoint}/health`).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error(`${m.kind} did not start`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  return [out[0], out[1]];
-}
-
-async function stopMember(m: Member | undefined): Promise<void> {
-  if (!m) return;
-  if (m.proc.exitCode === null && m.proc.signalCode === null) {
-    const exited = new Promise<void>((resolve) => m.proc.once('exit', () => resolve()));
-    m.proc.kill('SIGKILL');
-    await exited;
-  }
-  fs.rmSync(m.dir, { recursive: true, force: true });
-}
 
 /**
  * The headers the gateway itself decides. etcd also sends CORS headers (cairn's gateway sends none, for unary
@@ -160,13 +118,13 @@ describeIf('streaming /v3 gateway against etcd 3.4', () => {
   }
 
   beforeAll(async () => {
-    [etcd, cairn] = await startTwins();
+    [etcd, cairn] = await startTwinEtcd({ sutIsCairn: true, extraArgs: ['--max-request-bytes', String(maxRequestBytes)] });
     members = [etcd, cairn];
     await unary('/v3/kv/put', { key: b64('seed'), value: b64('x') });
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([stopMember(etcd), stopMember(cairn)]);
+    await Promise.all([etcd?.stop(), cairn?.stop()]);
   });
 
   it('watch: creates on a key (prev_kv) and a prefix in one body, then events from the unary gateway and etcdctl', async () => {

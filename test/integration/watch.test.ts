@@ -8,52 +8,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { etcdserverpb, mvccpb } from '../../src/core/api/proto';
+import { startTwinEtcd, type EtcdMember } from '../commands/ctl/ctl-diff';
 import { RawClient } from '../helpers/grpc';
 import { freePort, hasEtcd, RUN_JS, tempDir } from '../helpers/procs';
 import { Prng } from '../helpers/prng';
 
-interface Member { kind: 'etcd' | 'cairn'; endpoint: string; dir: string; proc: ChildProcess }
-
-async function startTwins(): Promise<[Member, Member]> {
-  const peer = `http://127.0.0.1:${await freePort()}`;
-  const advertised = `http://127.0.0.1:${await freePort()}`;
-  const out: Member[] = [];
-  for (const kind of ['etcd', 'cairn'] as const) {
-    const dir = tempDir(`watch-${kind}`);
-    const client = kind === 'etcd' ? Number(new URL(advertised).port) : await freePort();
-    const args = ['--name', 't', '--data-dir', path.join(dir, 'data'),
-      '--listen-client-urls', `http://127.0.0.1:${client}`, '--advertise-client-urls', advertised,
-      '--listen-peer-urls', kind === 'etcd' ? peer : `http://127.0.0.1:${await freePort()}`,
-      '--initial-advertise-peer-urls', peer, '--initial-cluster', `t=${peer}`];
-    const log = fs.openSync(path.join(dir, 'log'), 'a');
-    const proc = kind === 'etcd'
-      ? spawn('etcd', args, { cwd: dir, stdio: ['ignore', log, log] })
-      : spawn(process.execPath, [RUN_JS, 'server', ...args], { cwd: dir, stdio: ['ignore', log, log] });
-    fs.closeSync(log);
-    out.push({ kind, endpoint: `127.0.0.1:${client}`, dir, proc });
-  }
-  for (const m of out) {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      if (m.proc.exitCode !== null) throw new Error(`${m.kind} exited: ${fs.readFileSync(path.join(m.dir, 'log'), 'utf8')}`);
-      const ok = await fetch(`http://${m.endpoint}/health`).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error(`${m.kind} did not start`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  return [out[0], out[1]];
-}
-
-async function stopMember(m: Member | undefined): Promise<void> {
-  if (!m) return;
-  if (m.proc.exitCode === null && m.proc.signalCode === null) {
-    const exited = new Promise<void>((resolve) => m.proc.once('exit', () => resolve()));
-    m.proc.kill('SIGKILL');
-    await exited;
-  }
-  fs.rmSync(m.dir, { recursive: true, force: true });
-}
+type Member = EtcdMember;
 
 const env = () => ({ ...process.env, ETCDCTL_API: '3' });
 function etcdctl(endpoint: string, args: readonly string[]): string {
@@ -145,14 +105,14 @@ describeIf('Watch against etcd 3.4', () => {
   const revision = () => Number(JSON.parse(etcdctl(etcd.endpoint, ['get', 'x', '-w', 'json'])).header.revision);
 
   beforeAll(async () => {
-    [etcd, cairn] = await startTwins();
+    [etcd, cairn] = await startTwinEtcd({ sutIsCairn: true });
     clients = [new RawClient(etcd.endpoint), new RawClient(cairn.endpoint)];
     both(['put', 'seed', 'x']);
   }, 60_000);
 
   afterAll(async () => {
     for (const c of clients ?? []) c.close();
-    await Promise.all([stopMember(etcd), stopMember(cairn)]);
+    await Promise.all([etcd?.stop(), cairn?.stop()]);
   });
 
   it.each(['simple', 'json', 'fields', 'protobuf'])('etcdctl watch --prefix --prev-kv --rev streams the same events in -w %s', async (w) => {

@@ -94,6 +94,7 @@ export function maskDbSize(s: string): string {
 }
 
 export interface EtcdMember {
+  readonly kind: 'etcd' | 'cairn';
   readonly endpoint: string;
   readonly dir: string;
   proc: ChildProcess;
@@ -128,6 +129,7 @@ export async function startTwinEtcd(opts: { sutIsCairn?: boolean; extraArgs?: re
       : spawn('etcd', args, { cwd: dir, stdio: ['ignore', log, log] });
     fs.closeSync(log);
     const m: EtcdMember = {
+      kind: i === 1 && opts.sutIsCairn === true ? 'cairn' : 'etcd',
       endpoint: `127.0.0.1:${clientPorts[i]}`,
       dir,
       proc,

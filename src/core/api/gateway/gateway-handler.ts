@@ -8,9 +8,9 @@ import assert from 'node:assert';
 import { GrpcCode } from '../../errors';
 import { defaultMaxBufferedBytesPerStream } from '../transport';
 import type { HttpRequest, HttpResponse } from '../transport';
-import { ClientGoneError, readBody } from './body-reader';
-import { GatewayError, statusOf } from './gateway-error';
-import { decodeFrame, encodeRequest, jsonHeaders as json, metadataOf, plainTextHeaders as plainText, send, sendError } from './gateway-io';
+import { readBody } from './body-reader';
+import { GatewayError } from './gateway-error';
+import { decodeFrame, encodeRequest, jsonHeaders as json, metadataOf, plainTextHeaders as plainText, send, sendError, sendFailure } from './gateway-io';
 import type { GatewayMetadata } from './gateway-io';
 import { gatewaySchema } from './gateway-schema';
 import type { GatewaySchema, RouteSchema } from './gateway-schema';
@@ -95,15 +95,7 @@ export function createGatewayHandler(invoke: GrpcInvoke, opts: GatewayOptions = 
         const text = messageToJson(decodeFrame(frame, route), route.response);
         send(req, res, 200, { ...json, 'grpc-metadata-content-type': 'application/grpc' }, text);
       })
-      .catch((err: unknown) => {
-        if (err instanceof ClientGoneError) return;
-        if (err instanceof GatewayError) {
-          sendError(req, res, err.code, err.message, err.code === GrpcCode.RESOURCE_EXHAUSTED);
-          return;
-        }
-        const s = statusOf(err);
-        sendError(req, res, s.code, s.message);
-      });
+      .catch((err: unknown) => sendFailure(req, res, err));
   };
 
   const dispatch = (target: Target, req: HttpRequest, res: HttpResponse): void => {

@@ -2,7 +2,8 @@
 // the metadata taken from the request's headers, and the request/response message codecs of a route.
 import { GrpcCode } from '../../errors';
 import type { HttpRequest, HttpResponse } from '../transport';
-import { GatewayError, errorBody, httpStatusFromCode } from './gateway-error';
+import { ClientGoneError } from './body-reader';
+import { GatewayError, errorBody, httpStatusFromCode, statusOf } from './gateway-error';
 import type { RouteSchema } from './gateway-schema';
 import { messageFromBody } from './json-to-message';
 import type { MessageObject } from './json-to-message';
@@ -47,6 +48,20 @@ export function sendError(req: HttpRequest, res: HttpResponse, code: number, mes
   // HTTP/2 forbids connection-specific headers
   const extra: Record<string, string> = close && req.httpVersionMajor === 1 ? { connection: 'close' } : {};
   send(req, res, httpStatusFromCode(code), { ...jsonHeaders, ...extra }, errorBody(code, message));
+}
+
+/**
+ * A failure before any answer was written, answered as etcd's gateway does: nothing when the client is gone,
+ * the gateway's own refusals (a too large body closes the connection), else the error's gRPC status.
+ */
+export function sendFailure(req: HttpRequest, res: HttpResponse, err: unknown): void {
+  if (err instanceof ClientGoneError) return;
+  if (err instanceof GatewayError) {
+    sendError(req, res, err.code, err.message, err.code === GrpcCode.RESOURCE_EXHAUSTED);
+    return;
+  }
+  const s = statusOf(err);
+  sendError(req, res, s.code, s.message);
 }
 
 export function metadataOf(req: HttpRequest): GatewayMetadata {

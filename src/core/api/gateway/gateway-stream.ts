@@ -27,10 +27,10 @@ import { GrpcCode } from '../../errors';
 import { GrpcError, toGrpcError, wholeFramesMaxMessage } from '../transport';
 import type { BidiCall, BidiHandler, CallContext, HttpRequest, HttpResponse, Metadata, ServerStreamHandler } from '../transport';
 import { parseGrpcTimeout } from '../transport/grpc-timeout';
-import { ClientGoneError, readBody, valueTooLarge } from './body-reader';
-import { GatewayError, httpStatusFromCode, statusOf, streamErrorChunk } from './gateway-error';
+import { readBody, valueTooLarge } from './body-reader';
+import { GatewayError, httpStatusFromCode, streamErrorChunk } from './gateway-error';
 import {
-  decodeResponse, encodeMessage, encodeRequest, framePrefixBytes, jsonHeaders, metadataOf, responseOf, sendError,
+  decodeResponse, encodeMessage, encodeRequest, framePrefixBytes, jsonHeaders, metadataOf, responseOf, sendError, sendFailure,
 } from './gateway-io';
 import type { Response } from './gateway-io';
 import type { RouteSchema } from './gateway-schema';
@@ -398,15 +398,7 @@ function serveServerStream(route: RouteSchema, req: HttpRequest, res: HttpRespon
       call.deliver(request);
       call.requestsDone();
     })
-    .catch((err: unknown) => {
-      if (err instanceof ClientGoneError) return;
-      if (err instanceof GatewayError) {
-        sendError(req, res, err.code, err.message, err.code === GrpcCode.RESOURCE_EXHAUSTED);
-        return;
-      }
-      const s = statusOf(err);
-      sendError(req, res, s.code, s.message);
-    });
+    .catch((err: unknown) => sendFailure(req, res, err));
 }
 
 /** Bidi: the body is a stream of JSON requests, each handed over as soon as it is complete. */
